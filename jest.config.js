@@ -1,0 +1,8 @@
+/** Unit, snapshot and property tests. The real-cluster suite has its own config (jest.e2e.config.js). */
+module.exports = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  roots: ['<rootDir>/tests'],
+  testPathIgnorePatterns: ['/node_modules/', '/tests/e2e/', '/tests/conformance/'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+};

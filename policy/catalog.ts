@@ -1,0 +1,32 @@
+import { digestPinned } from './rules/images/digest-pinned';
+import { noDefaultNamespace } from './rules/namespaces/no-default-namespace';
+import { noMetadataEgress } from './rules/network/no-metadata-egress';
+import { podHasNetworkPolicy } from './rules/network/pod-has-network-policy';
+import { POD_SECURITY_RULES } from './rules/pod-security';
+import { validWaiver } from './rules/waivers/valid-waiver';
+import { dedicatedServiceAccount } from './rules/workloads/dedicated-service-account';
+import { disruptionBudget } from './rules/workloads/disruption-budget';
+import { highUidGid } from './rules/workloads/high-uid-gid';
+import { probes } from './rules/workloads/probes';
+import { readOnlyRootFilesystem } from './rules/workloads/read-only-root-filesystem';
+import { resources } from './rules/workloads/resources';
+import { secretsAsFiles } from './rules/workloads/secrets-as-files';
+import { serviceAccountToken } from './rules/workloads/service-account-token';
+import { spread } from './rules/workloads/spread';
+import { Rule, RuleMeta } from './types';
+
+/** Bulwark's hardening rules beyond the Pod Security Standards. */
+export const RECOMMENDED_RULES: readonly Rule[] = [
+  digestPinned, readOnlyRootFilesystem, resources, probes, secretsAsFiles, serviceAccountToken,
+  dedicatedServiceAccount, highUidGid, disruptionBudget, spread, noDefaultNamespace, podHasNetworkPolicy,
+  noMetadataEgress,
+];
+
+/** The one rule catalog: synth-time validation, matchers, the CLI and docs all read it. */
+export const CATALOG: readonly Rule[] = [...POD_SECURITY_RULES, ...RECOMMENDED_RULES, validWaiver];
+
+export const CATALOG_BY_ID: ReadonlyMap<string, RuleMeta> = new Map(CATALOG.map((r) => [r.id, r]));
+
+export function ruleById(id: string): Rule | undefined {
+  return CATALOG.find((r) => r.id === id);
+}

@@ -1,0 +1,34 @@
+import { containersOf, podSpecOf } from '../../pod-spec';
+import { Rule, Violation } from '../../types';
+
+/** `repo@sha256:<64 hex>`, optionally with a tag before the digest. */
+export const DIGEST_PATTERN = /@sha256:[a-f0-9]{64}$/;
+
+export const digestPinned: Rule = {
+  id: 'images/digest-pinned',
+  title: 'Images must be pinned by digest',
+  severity: 'high',
+  waivable: true,
+  rationale: 'A tag is a mutable pointer: whoever can push to the registry decides what runs. A digest names exactly the bytes that were reviewed and scanned.',
+  remediation: 'Reference the image by digest: Image.pinned("registry/repo", "sha256:<digest>") or "registry/repo@sha256:<digest>".',
+  references: [
+    { source: 'NSA/CISA', id: 'Kubernetes Hardening Guide: image scanning and provenance' },
+    { source: 'kube-linter', id: 'latest-tag' },
+    { source: 'Polaris', id: 'tagNotSpecified' },
+    { source: 'kube-score', id: 'container-image-tag' },
+    { source: 'Checkov', id: 'CKV_K8S_43' },
+    { source: 'Trivy', id: 'KSV013' },
+  ],
+  check(object): Violation[] {
+    const site = podSpecOf(object);
+    if (!site) return [];
+    return containersOf(site.spec)
+      .filter((c) => !DIGEST_PATTERN.test(String(c.container.image ?? '')))
+      .map((c) => ({
+        path: `${site.path}.${c.path}.image`,
+        container: c.name,
+        reason: 'image not pinned by digest',
+        detail: `container "${c.name}" image "${c.container.image ?? ''}" is not pinned by digest`,
+      }));
+  },
+};

@@ -1,0 +1,35 @@
+import { podSpecOf } from '../../pod-spec';
+import { selects } from '../../selectors';
+import { Rule, Violation } from '../../types';
+
+export const podHasNetworkPolicy: Rule = {
+  id: 'network/pod-has-network-policy',
+  title: 'Every pod must be selected by NetworkPolicies for both ingress and egress',
+  severity: 'medium',
+  waivable: true,
+  rationale: 'A pod that no NetworkPolicy selects accepts traffic from, and sends it to, anything: one compromised pod reaches the whole cluster.',
+  remediation: 'Deploy the workload into an IsolatedNamespace (default-deny ingress and egress) and declare its peers with allowFrom/allowTo/allowEgress.',
+  references: [
+    { source: 'CIS', id: '5.3.2' },
+    { source: 'NSA/CISA', id: 'Kubernetes Hardening Guide: network policies' },
+    { source: 'kube-score', id: 'pod-networkpolicy' },
+  ],
+  check(object, context): Violation[] {
+    const site = podSpecOf(object);
+    if (!site) return [];
+    const ns = object.metadata?.namespace ?? 'default';
+    const labels = site.metadata.labels ?? {};
+    const covered = new Set<string>();
+    for (const np of context.objects) {
+      if (np.kind !== 'NetworkPolicy' || (np.metadata?.namespace ?? 'default') !== ns || !selects(np.spec?.podSelector, labels)) continue;
+      const types: string[] = Array.isArray(np.spec?.policyTypes) ? np.spec.policyTypes : (np.spec?.egress ? ['Ingress', 'Egress'] : ['Ingress']);
+      types.forEach((t) => covered.add(t));
+    }
+    const missing = ['Ingress', 'Egress'].filter((t) => !covered.has(t));
+    return missing.length === 0 ? [] : [{
+      path: `${site.metadataPath}.labels`,
+      reason: 'no network policy',
+      detail: `pods are not selected by any NetworkPolicy for ${missing.join(' and ')} in namespace "${ns}"`,
+    }];
+  },
+};

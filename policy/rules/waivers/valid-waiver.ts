@@ -1,0 +1,28 @@
+import { containersOf, podSpecOf } from '../../pod-spec';
+import { Rule, Violation, WAIVERS_ANNOTATION } from '../../types';
+import { readWaivers, waiverProblems } from '../../waivers';
+
+export const validWaiver: Rule = {
+  id: 'waivers/valid-waiver',
+  title: 'Every waiver names a waivable rule, a real reason and a future expiry',
+  severity: 'high',
+  waivable: false,
+  rationale: 'A waiver is the only way to relax a rule; one with no reason, an unknown rule or a past expiry is a silent opt-out.',
+  remediation: 'Fix the waiver: name an existing, waivable rule id, give a reason of at least 20 characters, and an expiry date in the future (or remove the waiver).',
+  references: [{ source: 'Bulwark', id: 'docs/architecture.md#waivers' }],
+  check(object, context): Violation[] {
+    const path = `metadata.annotations["${WAIVERS_ANNOTATION}"]`;
+    const { waivers, error } = readWaivers(object);
+    if (error) return [{ path, reason: 'malformed waiver', detail: error }];
+    const containers = new Set(containersOf(podSpecOf(object)?.spec).map((c) => c.name));
+    return waivers.flatMap((w, i) => {
+      const problems = waiverProblems(w, context.catalog.get(w.rule), context.now);
+      if (w.container !== undefined && !containers.has(w.container)) problems.push(`container "${w.container}" does not exist in this object`);
+      return problems.length === 0 ? [] : [{
+        path: `${path}[${i}]`,
+        reason: 'invalid waiver',
+        detail: `waiver for "${w.rule}"${w.container ? ` on container "${w.container}"` : ''}: ${problems.join('; ')}`,
+      }];
+    });
+  },
+};

@@ -1,0 +1,25 @@
+import { podSpecOf } from '../../pod-spec';
+import { Rule, Violation } from '../../types';
+
+const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
+
+export const spread: Rule = {
+  id: 'workloads/spread',
+  title: 'Replicated workloads must spread across nodes',
+  severity: 'low',
+  waivable: true,
+  rationale: 'Replicas packed on one node fail together when that node is drained, compromised or lost.',
+  remediation: 'Add a topologySpreadConstraint on kubernetes.io/hostname (SecureWorkload adds one when replicas >= 2) or a pod anti-affinity.',
+  references: [
+    { source: 'kube-linter', id: 'no-anti-affinity' },
+    { source: 'kube-score', id: 'deployment-has-host-podantiaffinity' },
+    { source: 'Polaris', id: 'topologySpreadConstraint' },
+  ],
+  check(object): Violation[] {
+    const site = podSpecOf(object);
+    if (!site || !REPLICATED.has(object.kind) || (object.spec?.replicas ?? 1) < 2) return [];
+    const spec = site.spec;
+    if ((Array.isArray(spec.topologySpreadConstraints) && spec.topologySpreadConstraints.length > 0) || spec.affinity?.podAntiAffinity) return [];
+    return [{ path: `${site.path}.topologySpreadConstraints`, reason: 'replicas not spread', detail: `${object.spec.replicas} replicas with no topologySpreadConstraints or podAntiAffinity` }];
+  },
+};

@@ -1,0 +1,142 @@
+/**
+ * Shared contracts of the policy engine. Rules, the engine, the matchers and the constructs
+ * all depend on this module and nothing in it depends on them.
+ */
+
+/** A Kubernetes object as plain JSON, the way cdk8s synthesizes it or YAML parses it. */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata?: ObjectMeta;
+  readonly [field: string]: any;
+}
+
+export interface ObjectMeta {
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly labels?: Record<string, string>;
+  readonly annotations?: Record<string, string>;
+  readonly [field: string]: any;
+}
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+
+/** Where the same control is checked elsewhere. Every rule cites at least one. */
+export interface Reference {
+  /** e.g. 'PSS', 'CIS', 'NSA/CISA', 'kube-linter', 'Polaris', 'kube-score', 'Checkov', 'Trivy'. */
+  readonly source: string;
+  /** The control or check id in that source, e.g. 'CKV_K8S_20' or '5.2.5'. */
+  readonly id: string;
+  readonly url?: string;
+}
+
+/** Metadata of a rule: data beside the logic, rendered into docs/rules.md. */
+export interface RuleMeta {
+  /** '<domain>/<name>', e.g. 'pod-security/privileged'. Public API: never renamed. */
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  /** Why the rule exists. */
+  readonly rationale: string;
+  /** How to fix a finding; ends with a period. */
+  readonly remediation: string;
+  readonly references: readonly Reference[];
+  /** A non-waivable rule cannot be relaxed by any Waiver. */
+  readonly waivable: boolean;
+}
+
+/** One violation a rule found in one object: the engine turns it into a Finding. */
+export interface Violation {
+  /** JSON path inside the object, e.g. 'spec.template.spec.containers[0].securityContext'. */
+  readonly path: string;
+  /** The container the violation belongs to, when it belongs to one. */
+  readonly container?: string;
+  /** Short reason, e.g. 'privileged'. */
+  readonly reason: string;
+  /** Specific detail with names, e.g. 'container "app" must not set securityContext.privileged=true'. */
+  readonly detail: string;
+}
+
+export interface RuleContext {
+  /** Kubernetes minor the objects are checked against, e.g. { major: 1, minor: 36 }. */
+  readonly version: PolicyVersion;
+  /** Every object under evaluation, for rules that relate objects (PDBs, NetworkPolicies). */
+  readonly objects: readonly KubeObject[];
+  /** Ids and metadata of every rule in the catalog, for the waiver rule. */
+  readonly catalog: ReadonlyMap<string, RuleMeta>;
+  /** The clock waivers expire against. */
+  readonly now: Date;
+}
+
+export interface Rule extends RuleMeta {
+  check(object: KubeObject, context: RuleContext): Violation[];
+}
+
+export interface PolicyVersion {
+  readonly major: number;
+  readonly minor: number;
+}
+
+export interface ObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+export interface WaiverSpec {
+  /** The rule id this waiver relaxes. */
+  readonly rule: string;
+  readonly reason: string;
+  readonly owner?: string;
+  /** ISO date (YYYY-MM-DD) after which the waiver no longer applies and fails synth. */
+  readonly expires?: string;
+  /** Scope the waiver to one container; without it the waiver covers the whole object. */
+  readonly container?: string;
+}
+
+export interface Finding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly object: ObjectRef;
+  readonly path: string;
+  readonly container?: string;
+  readonly reason: string;
+  readonly detail: string;
+  readonly remediation: string;
+  /** Set when a valid Waiver covers this finding. */
+  readonly waiver?: WaiverSpec;
+}
+
+/** The annotation that carries an object's waivers in the synthesized output. */
+export const WAIVERS_ANNOTATION = 'bulwark.dev/waivers';
+
+export function formatVersion(v: PolicyVersion): string {
+  return `${v.major}.${v.minor}`;
+}
+
+export function parsePolicyVersion(text: string): PolicyVersion {
+  const m = /^v?(\d+)\.(\d+)(?:\.\d+)?$/.exec(text.trim());
+  if (!m) {
+    throw new Error(`"${text}" is not a Kubernetes version: use "MAJOR.MINOR", for example "1.36".`);
+  }
+  return { major: Number(m[1]), minor: Number(m[2]) };
+}
+
+export function compareVersions(a: PolicyVersion, b: PolicyVersion): number {
+  return a.major !== b.major ? a.major - b.major : a.minor - b.minor;
+}
+
+export function objectRef(o: KubeObject): ObjectRef {
+  return {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    ...(o.metadata?.namespace ? { namespace: o.metadata.namespace } : {}),
+    name: o.metadata?.name ?? '(unnamed)',
+  };
+}
+
+export function describeObject(ref: ObjectRef): string {
+  return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
+}
