@@ -1,5 +1,6 @@
 import { digestPinned } from './rules/images/digest-pinned';
 import { noDefaultNamespace } from './rules/namespaces/no-default-namespace';
+import { podSecurityLabels } from './rules/namespaces/pod-security-labels';
 import { noMetadataEgress } from './rules/network/no-metadata-egress';
 import { podHasNetworkPolicy } from './rules/network/pod-has-network-policy';
 import { POD_SECURITY_RULES } from './rules/pod-security';
@@ -18,7 +19,7 @@ import { Rule, RuleMeta } from './types';
 /** Bulwark's hardening rules beyond the Pod Security Standards. */
 export const RECOMMENDED_RULES: readonly Rule[] = [
   digestPinned, readOnlyRootFilesystem, resources, probes, secretsAsFiles, serviceAccountToken,
-  dedicatedServiceAccount, highUidGid, disruptionBudget, spread, noDefaultNamespace, podHasNetworkPolicy,
+  dedicatedServiceAccount, highUidGid, disruptionBudget, spread, noDefaultNamespace, podSecurityLabels, podHasNetworkPolicy,
   noMetadataEgress,
 ];
 

@@ -21,6 +21,8 @@ export interface EvaluateOptions {
   readonly waivers?: readonly ExternalWaiver[];
   /** Clock for waiver expiry. @default - now */
   readonly now?: Date;
+  /** Objects that rules relating objects may see (NetworkPolicies, PDBs) but that are not evaluated. */
+  readonly context?: readonly KubeObject[];
 }
 
 export const DEFAULT_PACKS: readonly PackName[] = ['pss-restricted', 'bulwark-recommended'];
@@ -39,7 +41,7 @@ export function rulesFor(version: PolicyVersion, packs: readonly PackName[]): Ru
 export function evaluate(objects: readonly KubeObject[], options: EvaluateOptions = {}): Finding[] {
   const version = parsePolicyVersion(options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
   const now = options.now ?? new Date();
-  const context: RuleContext = { version, objects, catalog: CATALOG_BY_ID, now };
+  const context: RuleContext = { version, objects: [...objects, ...(options.context ?? [])], catalog: CATALOG_BY_ID, now };
   const rules = rulesFor(version, options.packs ?? DEFAULT_PACKS);
   const findings: Finding[] = [];
   for (const object of objects) {

@@ -7,7 +7,8 @@ export const PACK_NAMES: readonly PackName[] = ['pss-baseline', 'pss-restricted'
 
 /**
  * The Pod Security checks in force for a level at a Kubernetes minor, with the upstream override
- * semantics: at "restricted", a restricted check replaces the baseline checks it overrides.
+ * semantics: at "restricted", a restricted check replaces the baseline checks it overrides
+ * (except non-waivable ones, which stay on; the verdict is the same, restricted being stricter).
  */
 export function podSecurityRules(level: PodSecurityLevel, version: PolicyVersion): PodSecurityRule[] {
   const active = POD_SECURITY_RULES.filter((r) => r.entryAt(version) !== undefined);
@@ -15,7 +16,9 @@ export function podSecurityRules(level: PodSecurityLevel, version: PolicyVersion
   if (level === 'baseline') return baseline;
   const restricted = active.filter((r) => r.level === 'restricted');
   const overridden = new Set(restricted.flatMap((r) => r.entryAt(version)?.overrides ?? []));
-  return [...baseline.filter((r) => !overridden.has(r.id)), ...restricted];
+  // A non-waivable baseline rule stays on even where a (waivable) restricted rule overrides it,
+  // so waiving pod-security/restricted-volumes can never let a hostPath volume through.
+  return [...baseline.filter((r) => !overridden.has(r.id) || !r.waivable), ...restricted];
 }
 
 export function packRules(name: PackName, version: PolicyVersion): Rule[] {

@@ -1,0 +1,10 @@
+export * from './bulwark-chart';
+export * from './errors';
+export * from './image';
+export * from './isolated-namespace';
+export * from './network-peer';
+export * from './port';
+export * from './secure-container';
+export * from './secure-workload';
+export * from './waiver';
+export { Probe } from 'cdk8s-plus-27';

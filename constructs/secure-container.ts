@@ -1,0 +1,118 @@
+import { Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+// The typed quantity the cdk8s-plus-27 object mappers expect; a plain string would be dropped.
+import { Quantity as KubeQuantity } from 'cdk8s-plus-27/lib/imports/k8s';
+import { Image } from './image';
+import { Port } from './port';
+import { Waiver } from './waiver';
+
+/** A quantity such as "100m", "1", "128Mi". */
+export type Quantity = string;
+
+export interface RequestAndLimit {
+  readonly request: Quantity;
+  readonly limit: Quantity;
+}
+
+export interface ContainerResources {
+  /** @default - request "100m", limit "500m" */
+  readonly cpu?: RequestAndLimit;
+  /** @default - request "128Mi", limit "256Mi" */
+  readonly memory?: RequestAndLimit;
+  /** @default - request "64Mi", limit "256Mi" (a container that fills the node disk evicts its neighbours) */
+  readonly ephemeralStorage?: RequestAndLimit;
+}
+
+export const DEFAULT_RESOURCES: Required<ContainerResources> = {
+  cpu: { request: '100m', limit: '500m' },
+  memory: { request: '128Mi', limit: '256Mi' },
+  ephemeralStorage: { request: '64Mi', limit: '256Mi' },
+};
+
+export interface SecretFile {
+  /** Name of the Secret in the workload's namespace. */
+  readonly secretName: string;
+  /** Directory the Secret's keys appear in, one file per key, read-only. */
+  readonly mountPath: string;
+}
+
+export interface SecretEnv {
+  readonly secretName: string;
+  readonly key: string;
+}
+
+export interface WritablePath {
+  readonly path: string;
+  /** @default Size.mebibytes(64) */
+  readonly sizeLimit?: Size;
+}
+
+/**
+ * A container of a SecureWorkload. There is deliberately no privileged, hostPort, capability
+ * or user-0 option: those cannot be expressed, only added by a JSON patch, which synth rejects.
+ */
+export interface SecureContainerProps {
+  /** Container name, unique in the pod. */
+  readonly name: string;
+  /** Image, pinned by digest in production (rule images/digest-pinned). */
+  readonly image: Image | string;
+  /** @default - the image's entrypoint */
+  readonly command?: string[];
+  /** @default - the image's arguments */
+  readonly args?: string[];
+  /** Ports the container listens on. @default - none */
+  readonly ports?: readonly Port[];
+  /** Plain environment values. Secrets belong in secretFiles (rule workloads/secrets-as-files). @default - none */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Secrets as environment variables. Fails synth unless this container waives
+   * workloads/secrets-as-files; prefer secretFiles.
+   * @default - none
+   */
+  readonly secretEnv?: Readonly<Record<string, SecretEnv>>;
+  /** Secrets mounted as read-only files. @default - none */
+  readonly secretFiles?: readonly SecretFile[];
+  /** @default - DEFAULT_RESOURCES: requests and limits for cpu, memory and ephemeral storage (rule workloads/resources) */
+  readonly resources?: ContainerResources;
+  /**
+   * Size-limited emptyDir mounts where the process may write; the root filesystem is read-only
+   * (rule workloads/read-only-root-filesystem).
+   * @default - one 64Mi emptyDir at /tmp
+   */
+  readonly writablePaths?: readonly WritablePath[];
+  /** @default - none; long-running workloads fail synth without one unless workloads/probes is waived */
+  readonly liveness?: kplus.Probe;
+  /** @default - none; long-running workloads fail synth without one unless workloads/probes is waived */
+  readonly readiness?: kplus.Probe;
+  /** @default - none */
+  readonly startup?: kplus.Probe;
+  /** Waivers scoped to this container. @default - none */
+  readonly waivers?: readonly Waiver[];
+}
+
+const QUANTITY = /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+
+/** Resources with defaults applied and every quantity checked; throws naming the prop. */
+export function resolveResources(who: string, r: ContainerResources | undefined): Required<ContainerResources> {
+  const out = { ...DEFAULT_RESOURCES, ...(r ?? {}) };
+  for (const [k, v] of Object.entries(out) as Array<[string, RequestAndLimit]>) {
+    for (const part of ['request', 'limit'] as const) {
+      if (!QUANTITY.test(String(v?.[part]))) {
+        throw new Error(`${who}: resources.${k}.${part} "${v?.[part]}" is not a Kubernetes quantity (rule workloads/resources). Use a value such as "250m" or "256Mi".`);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The resources block for a JSON patch of a cdk8s-plus-27 object, whose mapper renders each
+ * KubeQuantity as its string.
+ */
+export function renderResources(r: Required<ContainerResources>): { requests: Record<string, KubeQuantity>; limits: Record<string, KubeQuantity> } {
+  const q = KubeQuantity.fromString;
+  return {
+    requests: { cpu: q(r.cpu.request), 'ephemeral-storage': q(r.ephemeralStorage.request), memory: q(r.memory.request) },
+    limits: { cpu: q(r.cpu.limit), 'ephemeral-storage': q(r.ephemeralStorage.limit), memory: q(r.memory.limit) },
+  };
+}

@@ -1,0 +1,425 @@
+import { ApiObject, Cron, CronOptions, JsonPatch, Lazy, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { METADATA_CIDR } from '../policy/rules/network/no-metadata-egress';
+import { MIN_ID } from '../policy/rules/workloads/high-uid-gid';
+import { BulwarkChart } from './bulwark-chart';
+import { assertDnsLabel, BulwarkError } from './errors';
+import { Image } from './image';
+import { IsolatedNamespace } from './isolated-namespace';
+import { INetworkPeer, NAMESPACE_NAME_LABEL, NetworkPolicyPeer, PolicyRules } from './network-peer';
+import { Port } from './port';
+import { renderResources, resolveResources, SecureContainerProps } from './secure-container';
+import { attachWaivers, Waiver } from './waiver';
+
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'Job' | 'CronJob';
+
+export interface SecureWorkloadProps {
+  /** The namespace it runs in: always an IsolatedNamespace, never "default" or "kube-system". */
+  readonly namespace: IsolatedNamespace;
+  /** @default - the construct id */
+  readonly name?: string;
+  /** @default "Deployment" */
+  readonly kind?: WorkloadKind;
+  /** Cron schedule, for kind "CronJob" only, e.g. "0 3 * * *". */
+  readonly schedule?: string;
+  /**
+   * Pod replicas (Deployment and StatefulSet). At 2 or more the workload gets a
+   * PodDisruptionBudget and spreads across nodes and zones (rules workloads/disruption-budget, workloads/spread).
+   * @default 2 - survives a node drain
+   */
+  readonly replicas?: number;
+  /** At least one container. */
+  readonly containers: readonly SecureContainerProps[];
+  /** Run to completion before the containers start; hardened the same way. @default - none */
+  readonly initContainers?: readonly SecureContainerProps[];
+  /** @default 10001 - a non-root UID that matches no host account (rule workloads/high-uid-gid) */
+  readonly user?: number;
+  /** @default 10001 - also the fsGroup (rule workloads/high-uid-gid) */
+  readonly group?: number;
+  /**
+   * A ClusterIP Service for the container ports (Deployment); a StatefulSet always gets a headless one.
+   * @default true when a container declares ports
+   */
+  readonly expose?: boolean;
+  /** Waivers for the workload object (all containers). @default - none */
+  readonly waivers?: readonly Waiver[];
+}
+
+const TEMPLATE_PATH: Record<WorkloadKind, string> = {
+  Deployment: '/spec/template/spec',
+  StatefulSet: '/spec/template/spec',
+  Job: '/spec/template/spec',
+  CronJob: '/spec/jobTemplate/spec/template/spec',
+};
+
+/** Where cloud providers serve instance metadata, per address family. */
+const METADATA_EXCEPTIONS: Array<{ family: 4 | 6; cidr: string }> = [
+  { family: 4, cidr: METADATA_CIDR },
+  { family: 6, cidr: 'fd00:ec2::254/128' },
+];
+
+/**
+ * A Deployment, StatefulSet, Job or CronJob that passes Pod Security "restricted" by
+ * construction, with its own token-less ServiceAccount, resources, probes, a read-only root
+ * filesystem, and a NetworkPolicy that admits exactly the declared connections.
+ */
+export class SecureWorkload extends Construct implements INetworkPeer {
+  public readonly name: string;
+  public readonly namespace: IsolatedNamespace;
+  public readonly kind: WorkloadKind;
+  public readonly replicas: number;
+  public readonly podLabels: Readonly<Record<string, string>>;
+  public readonly peerDescription: string;
+  /** The cdk8s-plus workload. */
+  public readonly workload: kplus.Deployment | kplus.StatefulSet | kplus.Job | kplus.CronJob;
+  /** The workload's API object, after Bulwark's completion patches. */
+  public readonly resource: ApiObject;
+  public readonly serviceAccount: kplus.ServiceAccount;
+  public readonly networkPolicy: ApiObject;
+  public readonly disruptionBudget?: ApiObject;
+  public readonly service?: kplus.Service;
+  private readonly rules = new PolicyRules();
+  private readonly ports: Port[];
+  private readonly who: string;
+
+  constructor(scope: Construct, id: string, props: SecureWorkloadProps) {
+    super(scope, id);
+    this.who = `SecureWorkload "${id}"`;
+    const who = this.who;
+    const chart = BulwarkChart.enclosing(this, who);
+    if (!(props.namespace instanceof IsolatedNamespace)) {
+      throw new BulwarkError(who, 'namespace', String(props.namespace), 'namespaces/no-default-namespace', 'is not an IsolatedNamespace',
+        'Create an IsolatedNamespace and pass it as props.namespace.');
+    }
+    this.namespace = props.namespace;
+    this.name = props.name ?? id;
+    assertDnsLabel(who, 'name', this.name);
+    this.kind = props.kind ?? 'Deployment';
+    if (!(this.kind in TEMPLATE_PATH)) {
+      throw new BulwarkError(who, 'kind', this.kind, undefined, 'is not a supported workload kind', 'Use "Deployment", "StatefulSet", "Job" or "CronJob".');
+    }
+    const longRunning = this.kind === 'Deployment' || this.kind === 'StatefulSet';
+    this.replicas = props.replicas ?? (longRunning ? 2 : 1);
+    if (!Number.isInteger(this.replicas) || this.replicas < 0) {
+      throw new BulwarkError(who, 'replicas', props.replicas, 'workloads/disruption-budget', 'is not a whole number of pods', 'Use 2 or more for a service.');
+    }
+    if (!longRunning && props.replicas !== undefined) {
+      throw new BulwarkError(who, 'replicas', props.replicas, 'workloads/disruption-budget', `does not apply to a ${this.kind}`, 'Remove replicas.');
+    }
+    if ((this.kind === 'CronJob') !== (props.schedule !== undefined)) {
+      throw new BulwarkError(who, 'schedule', props.schedule, 'workloads/probes', this.kind === 'CronJob' ? 'is required for a CronJob' : `does not apply to a ${this.kind}`,
+        this.kind === 'CronJob' ? 'Give a cron expression such as "0 3 * * *".' : 'Remove schedule or use kind "CronJob".');
+    }
+    const user = props.user ?? 10001;
+    const group = props.group ?? 10001;
+    for (const [prop, value] of [['user', user], ['group', group]] as const) {
+      if (!Number.isInteger(value) || value < MIN_ID) {
+        const rule = prop === 'user' && value === 0 ? 'pod-security/run-as-user' : 'workloads/high-uid-gid';
+        throw new BulwarkError(who, prop, value, rule, `is below ${MIN_ID}${value === 0 ? ' (root)' : ''}`, `Use a ${prop === 'user' ? 'UID' : 'GID'} of ${MIN_ID} or more, e.g. 10001.`);
+      }
+    }
+    const containers = props.containers ?? [];
+    const initContainers = props.initContainers ?? [];
+    if (containers.length === 0) {
+      throw new BulwarkError(who, 'containers', [], 'workloads/resources', 'is empty', 'Declare at least one container.');
+    }
+    const names = [...initContainers, ...containers].map((c) => c.name);
+    for (const n of names) assertDnsLabel(who, 'containers[].name', n);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup) throw new BulwarkError(who, 'containers[].name', dup, undefined, 'is used twice', 'Give every container, init containers included, its own name.');
+
+    this.podLabels = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/instance': `${this.namespace.name}.${this.name}` };
+    this.peerDescription = who;
+    this.ports = uniquePorts(containers.flatMap((c) => c.ports ?? []));
+    const ns = this.namespace.name;
+
+    // Rules workloads/dedicated-service-account and workloads/service-account-token.
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, namespace: ns },
+      automountToken: false,
+    });
+
+    const volumes = new Map<string, kplus.Volume>();
+    const kplusContainers = [...initContainers, ...containers].map((c) => this.containerProps(c, chart));
+    const base = {
+      metadata: { name: this.name, namespace: ns },
+      select: false,
+      podMetadata: { labels: { ...this.podLabels } },
+      serviceAccount: this.serviceAccount,
+      automountServiceAccountToken: false,
+      securityContext: {
+        // Rules pod-security/run-as-non-root, pod-security/run-as-user, workloads/high-uid-gid.
+        ensureNonRoot: true,
+        user,
+        group,
+        fsGroup: group,
+        fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
+      },
+      containers: kplusContainers.slice(initContainers.length),
+      initContainers: kplusContainers.slice(0, initContainers.length),
+    };
+    this.workload = this.createWorkload(base, props);
+    this.resource = ApiObject.of(this.workload);
+    if (this.kind !== 'Job' && this.kind !== 'CronJob') {
+      this.workload.select(kplus.LabelSelector.of({ labels: { ...this.podLabels } }));
+    }
+
+    // Writable paths and secret files are volumes; mount them container by container.
+    const all = [...this.workload.initContainers, ...this.workload.containers];
+    [...initContainers, ...containers].forEach((c, i) => this.mountVolumes(c, all[i], volumes));
+
+    this.complete([...initContainers, ...containers], initContainers.length);
+
+    // Waivers: object-wide, then per container; development images get a recorded waiver.
+    attachWaivers(this.resource, props.waivers ?? []);
+    for (const c of [...initContainers, ...containers]) {
+      attachWaivers(this.resource, c.waivers ?? [], c.name);
+      const image = typeof c.image === 'string' ? Image.fromReference(c.image) : c.image;
+      if (!image.isPinned) this.handleUnpinned(c, image, props, chart);
+    }
+
+    // The per-workload NetworkPolicy: exactly the declared peers (rule network/pod-has-network-policy).
+    const rules = this.rules;
+    this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: this.name, namespace: ns },
+      spec: Lazy.any({
+        produce: () => ({
+          podSelector: { matchLabels: { ...this.podLabels } },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: rules.renderIngress(),
+          egress: rules.renderEgress(),
+        }),
+      }),
+    });
+
+    if (longRunning && this.replicas >= 2) {
+      this.disruptionBudget = new ApiObject(this, 'DisruptionBudget', {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: { name: this.name, namespace: ns },
+        spec: { maxUnavailable: 1, selector: { matchLabels: { ...this.podLabels } } },
+      });
+    }
+    if (this.kind === 'Deployment' && (props.expose ?? this.ports.length > 0) && this.ports.length > 0) {
+      this.service = new kplus.Service(this, 'Service', {
+        metadata: { name: this.name, namespace: ns },
+        type: kplus.ServiceType.CLUSTER_IP,
+        ports: this.ports.map((p) => ({ name: portName(p), port: p.port, targetPort: p.port, protocol: p.protocol as kplus.Protocol })),
+      });
+      for (const [k, v] of Object.entries(this.podLabels)) this.service.selectLabel(k, v);
+    }
+  }
+
+  /** Admits `peer` on `port`, and opens the peer's egress when Bulwark manages it. Returns this workload's NetworkPolicy. */
+  public allowFrom(peer: INetworkPeer, port: Port): ApiObject {
+    this.addIngressRule(peer.toNetworkPolicyPeer(), port);
+    peer.addEgressRule(this.toNetworkPolicyPeer(), port);
+    return this.networkPolicy;
+  }
+
+  /** Lets this workload reach `peer` on `port`, and opens the peer's ingress when Bulwark manages it. */
+  public allowTo(peer: INetworkPeer, port: Port): ApiObject {
+    peer.addIngressRule(this.toNetworkPolicyPeer(), port);
+    this.addEgressRule(peer.toNetworkPolicyPeer(), port);
+    return this.networkPolicy;
+  }
+
+  /**
+   * Lets this workload reach addresses outside the cluster. The cloud metadata endpoint is always
+   * excepted when the range contains it (rule network/no-metadata-egress).
+   */
+  public allowEgress(cidr: string, port: Port): ApiObject {
+    const family = cidrFamily(cidr);
+    if (!family) {
+      throw new BulwarkError(this.who, 'allowEgress cidr', cidr, 'network/no-metadata-egress', 'is not an IPv4 or IPv6 CIDR', 'Use a range such as "203.0.113.0/24" or "0.0.0.0/0".');
+    }
+    const except = METADATA_EXCEPTIONS.filter((m) => m.family === family && cidrCovers(cidr, m.cidr)).map((m) => m.cidr);
+    this.addEgressRule({ ipBlock: { cidr, ...(except.length > 0 ? { except } : {}) } }, port);
+    return this.networkPolicy;
+  }
+
+  public toNetworkPolicyPeer(): NetworkPolicyPeer {
+    return {
+      namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: this.namespace.name } },
+      podSelector: { matchLabels: { ...this.podLabels } },
+    };
+  }
+
+  public addEgressRule(to: NetworkPolicyPeer, port: Port): boolean {
+    this.rules.addEgress(to, port);
+    return true;
+  }
+
+  public addIngressRule(from: NetworkPolicyPeer, port: Port): boolean {
+    if (!this.ports.some((p) => p.toString() === port.toString())) {
+      throw new BulwarkError(this.who, 'port', port.toString(), 'network/pod-has-network-policy', 'is not a port any of its containers declares',
+        `Declare it in containers[].ports, or connect on one of: ${this.ports.map(String).join(', ') || '(none)'}.`);
+    }
+    this.rules.addIngress(from, port);
+    return true;
+  }
+
+  private createWorkload(base: any, props: SecureWorkloadProps): SecureWorkload['workload'] {
+    switch (this.kind) {
+      case 'Deployment':
+        return new kplus.Deployment(this, 'Resource', { ...base, replicas: this.replicas });
+      case 'StatefulSet': {
+        if (this.ports.length === 0) {
+          throw new BulwarkError(this.who, 'containers[].ports', [], undefined, 'is empty, but a StatefulSet needs a headless Service port', 'Declare the port the pods serve on.');
+        }
+        const service = new kplus.Service(this, 'HeadlessService', {
+          metadata: { name: this.name, namespace: this.namespace.name },
+          clusterIP: 'None',
+          ports: this.ports.map((p) => ({ name: portName(p), port: p.port, targetPort: p.port, protocol: p.protocol as kplus.Protocol })),
+        });
+        return new kplus.StatefulSet(this, 'Resource', { ...base, replicas: this.replicas, service });
+      }
+      case 'Job':
+        return new kplus.Job(this, 'Resource', { ...base, backoffLimit: 3, ttlAfterFinished: undefined });
+      case 'CronJob':
+        return new kplus.CronJob(this, 'Resource', {
+          ...base,
+          schedule: Cron.schedule(parseCron(this.who, props.schedule!)),
+          concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
+        });
+    }
+  }
+
+  private containerProps(c: SecureContainerProps, _chart: BulwarkChart): kplus.ContainerProps {
+    const image = typeof c.image === 'string' ? Image.fromReference(c.image) : c.image;
+    return {
+      name: c.name,
+      image: image.reference,
+      command: c.command,
+      args: c.args,
+      ports: (c.ports ?? []).map((p) => ({ number: p.port, protocol: p.protocol as kplus.Protocol, name: portName(p) })),
+      envVariables: {
+        ...Object.fromEntries(Object.entries(c.env ?? {}).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
+        ...Object.fromEntries(Object.entries(c.secretEnv ?? {}).map(([k, s]) => [k, kplus.EnvValue.fromSecretValue({
+          secret: kplus.Secret.fromSecretName(this, `EnvSecret-${c.name}-${k}`, s.secretName), key: s.key,
+        })])),
+      },
+      liveness: c.liveness,
+      readiness: c.readiness,
+      startup: c.startup,
+      securityContext: {
+        // Rules pod-security/allow-privilege-escalation, pod-security/privileged and
+        // workloads/read-only-root-filesystem; capabilities are completed by a patch.
+        ensureNonRoot: true,
+        privileged: false,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+      },
+    };
+  }
+
+  private mountVolumes(c: SecureContainerProps, container: kplus.Container, volumes: Map<string, kplus.Volume>): void {
+    const writable = c.writablePaths ?? [{ path: '/tmp' }];
+    writable.forEach((w, i) => {
+      const name = `${c.name}-writable-${i}`;
+      const vol = kplus.Volume.fromEmptyDir(this, `Writable-${name}`, name, { sizeLimit: w.sizeLimit ?? Size.mebibytes(64) });
+      container.mount(w.path, vol);
+    });
+    for (const s of c.secretFiles ?? []) {
+      const name = `secret-${s.secretName}`;
+      let vol = volumes.get(name);
+      if (!vol) {
+        vol = kplus.Volume.fromSecret(this, `SecretVolume-${s.secretName}`, kplus.Secret.fromSecretName(this, `Secret-${s.secretName}`, s.secretName), {
+          name,
+          defaultMode: 0o440,
+        });
+        volumes.set(name, vol);
+      }
+      container.mount(s.mountPath, vol, { readOnly: true });
+    }
+  }
+
+  /** What cdk8s-plus-27 cannot express: seccomp, dropping ALL capabilities, exact resources, spreading. */
+  private complete(containers: readonly SecureContainerProps[], initCount: number): void {
+    const pod = TEMPLATE_PATH[this.kind];
+    const patches: JsonPatch[] = [
+      // Rule pod-security/seccomp-profile-restricted.
+      JsonPatch.add(`${pod}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }),
+    ];
+    containers.forEach((c, i) => {
+      const path = i < initCount ? `${pod}/initContainers/${i}` : `${pod}/containers/${i - initCount}`;
+      // Rule pod-security/capabilities-restricted: cdk8s-plus-27's Capability enum has no "ALL".
+      patches.push(JsonPatch.add(`${path}/securityContext/capabilities`, { drop: ['ALL'] }));
+      // Rule workloads/resources: cdk8s-plus-27 only takes whole GiB of ephemeral storage.
+      patches.push(JsonPatch.add(`${path}/resources`, renderResources(resolveResources(`${this.who} container "${c.name}"`, c.resources))));
+    });
+    if ((this.kind === 'Deployment' || this.kind === 'StatefulSet') && this.replicas >= 2) {
+      const selector = { matchLabels: { ...this.podLabels } };
+      // Rule workloads/spread: prefer one replica per node, and spread across zones.
+      patches.push(JsonPatch.add(`${pod}/affinity`, {
+        podAntiAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: selector, topologyKey: 'kubernetes.io/hostname' } }],
+        },
+      }));
+      patches.push(JsonPatch.add(`${pod}/topologySpreadConstraints`, [
+        { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
+      ]));
+    }
+    this.resource.addJsonPatch(...patches);
+  }
+
+  private handleUnpinned(c: SecureContainerProps, image: Image, props: SecureWorkloadProps, chart: BulwarkChart): void {
+    const waived = [...(props.waivers ?? []), ...(c.waivers ?? [])].some((w) => w.ruleId === 'images/digest-pinned');
+    if (waived) return;
+    if (chart.environment === 'development') {
+      attachWaivers(this.resource, [Waiver.of('images/digest-pinned', {
+        reason: 'development environment: images may be referenced by tag until promoted to production',
+        owner: 'bulwark',
+      }, chart.now)], c.name);
+      return;
+    }
+    throw new BulwarkError(this.who, `container "${c.name}" image`, image.reference, 'images/digest-pinned', 'is not pinned by digest',
+      `Use Image.pinned("${image.reference.split(/[:@]/)[0]}", "sha256:...") or add a Waiver.`);
+  }
+}
+
+function portName(p: Port): string {
+  return `${p.protocol.toLowerCase()}-${p.port}`;
+}
+
+function uniquePorts(ports: readonly Port[]): Port[] {
+  const seen = new Map<string, Port>();
+  for (const p of ports) seen.set(p.toString(), p);
+  return [...seen.values()].sort((a, b) => a.port - b.port);
+}
+
+function parseCron(who: string, schedule: string): CronOptions {
+  const parts = schedule.trim().split(/\s+/);
+  if (parts.length !== 5) {
+    throw new BulwarkError(who, 'schedule', schedule, undefined, 'is not a five-field cron expression', 'Use "minute hour day month weekday", e.g. "0 3 * * *".');
+  }
+  const [minute, hour, day, month, weekDay] = parts;
+  return { minute, hour, day, month, weekDay };
+}
+
+function cidrFamily(cidr: string): 4 | 6 | undefined {
+  const [addr, bits] = cidr.split('/');
+  if (bits === undefined || !/^\d+$/.test(bits)) return undefined;
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(addr) && Number(bits) <= 32 && addr.split('.').every((o) => Number(o) <= 255)) return 4;
+  if (/^[0-9a-fA-F:]+$/.test(addr) && addr.includes(':') && Number(bits) <= 128) return 6;
+  return undefined;
+}
+
+/** True when `outer` contains the single-address range `inner`. */
+function cidrCovers(outer: string, inner: string): boolean {
+  const [o, ob] = outer.split('/');
+  const [i] = inner.split('/');
+  const toBits = (a: string): string => (a.includes(':') ? expand6(a) : a.split('.').map((x) => Number(x).toString(2).padStart(8, '0')).join(''));
+  return toBits(o).slice(0, Number(ob)) === toBits(i).slice(0, Number(ob));
+}
+
+function expand6(a: string): string {
+  const [head, tail] = a.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail !== undefined && tail !== '' ? tail.split(':') : [];
+  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+  return groups.map((g) => parseInt(g || '0', 16).toString(2).padStart(16, '0')).join('');
+}

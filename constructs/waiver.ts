@@ -1,0 +1,63 @@
+import { ApiObject } from 'cdk8s';
+import { CATALOG_BY_ID } from '../policy/catalog';
+import { WAIVERS_ANNOTATION, WaiverSpec } from '../policy/types';
+import { waiverProblems, writeWaivers } from '../policy/waivers';
+
+export interface WaiverOptions {
+  /** Why the risk is acceptable here; at least 20 characters. */
+  readonly reason: string;
+  /** Who answers for the waiver, e.g. a team or an e-mail address. @default - no owner is recorded */
+  readonly owner?: string;
+  /**
+   * Date (YYYY-MM-DD, UTC) after which the waiver stops applying and synth fails again.
+   * @default - the waiver does not expire; prefer an expiry for anything temporary
+   */
+  readonly expires?: string;
+}
+
+/**
+ * The single, typed way to relax a rule: a rule id, a reason, an optional owner and expiry,
+ * scoped to one object or one container. It is written into the output as the
+ * `bulwark.dev/waivers` annotation and shows up in findings as waived.
+ */
+export class Waiver {
+  /** Throws at once for an unknown or non-waivable rule, a short reason, or a past expiry. */
+  public static of(ruleId: string, options: WaiverOptions, now: Date = new Date()): Waiver {
+    const spec: WaiverSpec = { rule: ruleId, ...options };
+    const problems = waiverProblems(spec, CATALOG_BY_ID.get(ruleId), now);
+    if (problems.length > 0) {
+      throw new Error(`Waiver.of("${ruleId}"): ${problems.join('; ')} (rule waivers/valid-waiver). Name an existing waivable rule (see docs/rules.md), give a reason of at least 20 characters and a future expiry.`);
+    }
+    return new Waiver(ruleId, options);
+  }
+
+  private constructor(public readonly ruleId: string, private readonly options: WaiverOptions) {}
+
+  public get reason(): string { return this.options.reason; }
+  public get owner(): string | undefined { return this.options.owner; }
+  public get expires(): string | undefined { return this.options.expires; }
+
+  /** The waiver as the annotation records it, optionally scoped to one container. */
+  public toSpec(container?: string): WaiverSpec {
+    return {
+      rule: this.ruleId,
+      reason: this.options.reason,
+      ...(this.options.owner ? { owner: this.options.owner } : {}),
+      ...(this.options.expires ? { expires: this.options.expires } : {}),
+      ...(container ? { container } : {}),
+    };
+  }
+}
+
+const attached = new WeakMap<ApiObject, WaiverSpec[]>();
+
+/**
+ * Attaches waivers to one API object (or to one of its containers) by writing the annotation.
+ * This is also the escape hatch for objects Bulwark did not create.
+ */
+export function attachWaivers(object: ApiObject, waivers: readonly Waiver[], container?: string): void {
+  if (waivers.length === 0) return;
+  const list = [...(attached.get(object) ?? []), ...waivers.map((w) => w.toSpec(container))];
+  attached.set(object, list);
+  object.metadata.addAnnotation(WAIVERS_ANNOTATION, writeWaivers(list));
+}

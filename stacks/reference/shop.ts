@@ -1,0 +1,69 @@
+import { Construct } from 'constructs';
+import { BulwarkChart, BulwarkChartProps, Image, IsolatedNamespace, NetworkPeer, Port, Probe, SecureWorkload } from '../../constructs';
+
+/** Digests of the reference images (immutable: the bytes that were reviewed). */
+export const REFERENCE_IMAGES = {
+  web: Image.pinned('registry.example.com/shop/web', 'sha256:4c5f2d5e5b0c7a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f'),
+  api: Image.pinned('registry.example.com/shop/api', 'sha256:9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b'),
+  db: Image.pinned('registry.example.com/shop/postgres', 'sha256:1f2e3d4c5b6a79881726354453627181920a1b2c3d4e5f60718293a4b5c6d7e8'),
+};
+
+/**
+ * The reference cluster: two isolated namespaces and three workloads that talk to each other.
+ * web (frontend) <- ingress controller; web -> api (backend, 8443); api -> db (5432).
+ */
+export class ShopStack extends BulwarkChart {
+  public readonly frontend: IsolatedNamespace;
+  public readonly backend: IsolatedNamespace;
+  public readonly web: SecureWorkload;
+  public readonly api: SecureWorkload;
+  public readonly db: SecureWorkload;
+
+  constructor(scope: Construct, id: string, props: BulwarkChartProps = {}) {
+    super(scope, id, props);
+    this.frontend = new IsolatedNamespace(this, 'shop-frontend');
+    this.backend = new IsolatedNamespace(this, 'shop-backend');
+
+    this.web = new SecureWorkload(this, 'web', {
+      namespace: this.frontend,
+      replicas: 3,
+      containers: [{
+        name: 'web',
+        image: REFERENCE_IMAGES.web,
+        ports: [Port.tcp(8080)],
+        liveness: Probe.fromHttpGet('/healthz', { port: 8080 }),
+        readiness: Probe.fromHttpGet('/ready', { port: 8080 }),
+      }],
+    });
+    this.api = new SecureWorkload(this, 'api', {
+      namespace: this.backend,
+      containers: [{
+        name: 'api',
+        image: REFERENCE_IMAGES.api,
+        ports: [Port.tcp(8443)],
+        env: { DB_HOST: 'db.shop-backend.svc' },
+        secretFiles: [{ secretName: 'api-db-credentials', mountPath: '/var/run/secrets/db' }],
+        liveness: Probe.fromHttpGet('/healthz', { port: 8443 }),
+        readiness: Probe.fromHttpGet('/ready', { port: 8443 }),
+      }],
+    });
+    this.db = new SecureWorkload(this, 'db', {
+      namespace: this.backend,
+      kind: 'StatefulSet',
+      containers: [{
+        name: 'postgres',
+        image: REFERENCE_IMAGES.db,
+        ports: [Port.tcp(5432)],
+        secretFiles: [{ secretName: 'db-credentials', mountPath: '/var/run/secrets/db' }],
+        writablePaths: [{ path: '/tmp' }, { path: '/var/run/postgresql' }],
+        resources: { memory: { request: '512Mi', limit: '1Gi' } },
+        liveness: Probe.fromCommand(['pg_isready', '-h', '127.0.0.1']),
+        readiness: Probe.fromCommand(['pg_isready', '-h', '127.0.0.1']),
+      }],
+    });
+
+    this.web.allowFrom(NetworkPeer.namespace('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }), Port.tcp(8080));
+    this.api.allowFrom(this.web, Port.tcp(8443));
+    this.db.allowFrom(this.api, Port.tcp(5432));
+  }
+}
