@@ -94,15 +94,33 @@ const QUANTITY = /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 
 /** Resources with defaults applied and every quantity checked; throws naming the prop. */
 export function resolveResources(who: string, r: ContainerResources | undefined): Required<ContainerResources> {
-  const out = { ...DEFAULT_RESOURCES, ...(r ?? {}) };
+  const out: Required<ContainerResources> = {
+    cpu: r?.cpu ?? DEFAULT_RESOURCES.cpu,
+    memory: r?.memory ?? DEFAULT_RESOURCES.memory,
+    ephemeralStorage: r?.ephemeralStorage ?? DEFAULT_RESOURCES.ephemeralStorage,
+  };
   for (const [k, v] of Object.entries(out) as Array<[string, RequestAndLimit]>) {
     for (const part of ['request', 'limit'] as const) {
       if (!QUANTITY.test(String(v?.[part]))) {
         throw new Error(`${who}: resources.${k}.${part} "${v?.[part]}" is not a Kubernetes quantity (rule workloads/resources). Use a value such as "250m" or "256Mi".`);
       }
     }
+    if (quantityValue(v.request) > quantityValue(v.limit)) {
+      throw new Error(`${who}: resources.${k}.request "${v.request}" is above its limit "${v.limit}" (rule workloads/resources). The API server rejects this; make the request at most the limit.`);
+    }
   }
   return out;
+}
+
+const UNITS: Record<string, number> = {
+  '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/** The numeric value of a quantity already matched by QUANTITY, for comparisons. */
+export function quantityValue(q: Quantity): number {
+  const m = QUANTITY.exec(q)!;
+  return Number(m[1]) * UNITS[m[3] ?? ''];
 }
 
 /**

@@ -19,7 +19,7 @@ import { seccompProfileRestricted } from './seccomp-profile-restricted';
 import { sysctls } from './sysctls';
 import { windowsHostProcess } from './windows-host-process';
 
-export { PodSecurityLevel, PodSecurityRule } from './define';
+export type { PodSecurityLevel, PodSecurityRule } from './define';
 
 /** Every Pod Security Standards check, baseline first, as the upstream registry orders them. */
 export const POD_SECURITY_RULES: readonly PodSecurityRule[] = [

@@ -1,0 +1,67 @@
+/**
+ * Every rule in the catalog: metadata complete, and a pass and a fail fixture that prove it.
+ * Fixtures live in tests/fixtures/<rule-id>/{pass,fail}/*.yaml: the first document is the subject
+ * (one change from compliant in `fail`), the rest is context for rules that relate objects.
+ * Pod Security rules use the upstream conformance corpus in shared/fixtures as their fixtures.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { CATALOG, evaluate, KubeObject, POD_SECURITY_RULES } from '../policy';
+import { NOW } from './helpers';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+const PSS_CORPUS = path.resolve(__dirname, '../../shared/fixtures/pod-security');
+const pssIds = new Set(POD_SECURITY_RULES.map((r) => r.id));
+
+function load(file: string): KubeObject[] {
+  return parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJSON());
+}
+
+function files(rule: string, kind: 'pass' | 'fail'): string[] {
+  const dir = path.join(FIXTURES, rule, kind);
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => path.join(dir, f)) : [];
+}
+
+describe.each(CATALOG.map((r) => [r.id, r] as const))('%s', (id, rule) => {
+  test('has a title, rationale, remediation ending in a period and references', () => {
+    expect(rule.title.length).toBeGreaterThan(10);
+    expect(rule.rationale.length).toBeGreaterThan(30);
+    expect(rule.remediation).toMatch(/\.$/);
+    expect(rule.references.length).toBeGreaterThan(0);
+    expect(id).toMatch(/^[a-z-]+\/[a-z-]+$/);
+  });
+
+  if (pssIds.has(id)) {
+    test('has pass and fail fixtures in the upstream corpus', () => {
+      const check = (rule as any).psaCheck.toLowerCase();
+      const names = fs.readdirSync(path.join(PSS_CORPUS, 'restricted', 'v1.37', 'fail')).concat(fs.readdirSync(path.join(PSS_CORPUS, 'baseline', 'v1.37', 'fail')));
+      expect(names.some((n) => n.replace(/\d*\.yaml$/, '') === check)).toBe(true);
+    });
+    return;
+  }
+
+  test('has at least one pass and one fail fixture', () => {
+    expect(files(id, 'pass').length).toBeGreaterThan(0);
+    expect(files(id, 'fail').length).toBeGreaterThan(0);
+  });
+
+  test.each(files(id, 'pass').map((f) => [path.relative(FIXTURES, f), f]))('allows %s with no finding at all', (_n, file) => {
+    const [subject, ...context] = load(file);
+    const findings = evaluate([subject], { context, now: NOW });
+    expect(findings.map((f) => `${f.ruleId}: ${f.detail}`)).toEqual([]);
+  });
+
+  test.each(files(id, 'fail').map((f) => [path.relative(FIXTURES, f), f]))('denies %s by this rule and no other', (_n, file) => {
+    const [subject, ...context] = load(file);
+    const findings = evaluate([subject], { context, now: NOW });
+    expect([...new Set(findings.map((f) => f.ruleId))]).toEqual([id]);
+  });
+});
+
+test('every fixture directory belongs to a rule in the catalog', () => {
+  const dirs: string[] = [];
+  for (const domain of fs.readdirSync(FIXTURES)) for (const name of fs.readdirSync(path.join(FIXTURES, domain))) dirs.push(`${domain}/${name}`);
+  const ids = new Set(CATALOG.map((r) => r.id));
+  expect(dirs.filter((d) => !ids.has(d))).toEqual([]);
+});
