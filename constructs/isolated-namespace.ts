@@ -34,9 +34,9 @@ export interface IsolatedNamespaceProps {
 
 /** Bounded namespace quota; no LoadBalancer or NodePort Services unless raised on purpose (CIS 5.7). */
 export const DEFAULT_QUOTA: Readonly<Record<string, string>> = {
-  'requests.cpu': '8',
-  'requests.memory': '16Gi',
-  'requests.ephemeral-storage': '20Gi',
+  'requests.cpu': '16',
+  'requests.memory': '32Gi',
+  'requests.ephemeral-storage': '40Gi',
   'limits.cpu': '16',
   'limits.memory': '32Gi',
   'limits.ephemeral-storage': '40Gi',
@@ -142,8 +142,9 @@ export class IsolatedNamespace extends Construct implements INetworkPeer {
       spec: {
         limits: [{
           type: 'Container',
-          default: { cpu: '500m', memory: '256Mi', 'ephemeral-storage': '256Mi' },
-          defaultRequest: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '64Mi' },
+          // Requests equal limits, as SecureWorkload's defaults: Guaranteed QoS.
+          default: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '256Mi' },
+          defaultRequest: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '256Mi' },
         }],
       },
     });

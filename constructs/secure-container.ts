@@ -14,19 +14,24 @@ export interface RequestAndLimit {
   readonly limit: Quantity;
 }
 
+/**
+ * Requests and limits. The defaults make requests equal limits: Guaranteed QoS, so the pod is the
+ * last to be evicted under node pressure and cannot burst into its neighbours' share
+ * (kube-score container-resource-requests-equal-limits).
+ */
 export interface ContainerResources {
-  /** @default - request "100m", limit "500m" */
+  /** @default - request and limit "250m" */
   readonly cpu?: RequestAndLimit;
-  /** @default - request "128Mi", limit "256Mi" */
+  /** @default - request and limit "256Mi" */
   readonly memory?: RequestAndLimit;
-  /** @default - request "64Mi", limit "256Mi" (a container that fills the node disk evicts its neighbours) */
+  /** @default - request and limit "256Mi" (a container that fills the node disk evicts its neighbours) */
   readonly ephemeralStorage?: RequestAndLimit;
 }
 
 export const DEFAULT_RESOURCES: Required<ContainerResources> = {
-  cpu: { request: '100m', limit: '500m' },
-  memory: { request: '128Mi', limit: '256Mi' },
-  ephemeralStorage: { request: '64Mi', limit: '256Mi' },
+  cpu: { request: '250m', limit: '250m' },
+  memory: { request: '256Mi', limit: '256Mi' },
+  ephemeralStorage: { request: '256Mi', limit: '256Mi' },
 };
 
 export interface SecretFile {

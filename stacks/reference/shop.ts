@@ -56,7 +56,7 @@ export class ShopStack extends BulwarkChart {
         ports: [Port.tcp(5432)],
         secretFiles: [{ secretName: 'db-credentials', mountPath: '/var/run/secrets/db' }],
         writablePaths: [{ path: '/tmp' }, { path: '/var/run/postgresql' }],
-        resources: { memory: { request: '512Mi', limit: '1Gi' } },
+        resources: { cpu: { request: '500m', limit: '500m' }, memory: { request: '1Gi', limit: '1Gi' } },
         liveness: Probe.fromCommand(['pg_isready', '-h', '127.0.0.1']),
         readiness: Probe.fromCommand(['pg_isready', '-h', '127.0.0.1']),
       }],
