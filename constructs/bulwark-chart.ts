@@ -6,6 +6,15 @@ import { Finding, KubeObject, PolicyVersion } from '../policy/types';
 
 export type Environment = 'production' | 'development';
 
+/** A connection a construct declared (allowFrom / allowTo): what the NetworkPolicies must allow, and all they may. */
+export interface DeclaredConnection {
+  /** Who connects: a workload, a namespace or an external peer. */
+  readonly from: { readonly description: string; readonly namespace: string; readonly workload?: { readonly name: string; readonly kind: string }; readonly podLabels?: Record<string, string> };
+  readonly to: DeclaredConnection['from'] & { readonly cidr?: string };
+  readonly protocol: string;
+  readonly port: number;
+}
+
 export interface BulwarkChartProps extends ChartProps {
   /**
    * The Kubernetes minor the cluster runs, e.g. "1.36". Pod Security labels are pinned to it and
@@ -46,6 +55,8 @@ export class BulwarkChart extends Chart {
   public readonly version: PolicyVersion;
   public readonly environment: Environment;
   public readonly now: Date;
+  /** Every connection declared in this chart, in declaration order. */
+  public readonly declaredConnections: DeclaredConnection[] = [];
 
   constructor(scope: Construct, id: string, props: BulwarkChartProps = {}) {
     super(scope, id, props);

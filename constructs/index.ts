@@ -8,3 +8,4 @@ export * from './secure-container';
 export * from './secure-workload';
 export * from './waiver';
 export { Probe } from 'cdk8s-plus-27';
+export * from './least-privilege-role';

@@ -55,6 +55,7 @@ const DEFAULT_DNS: ClusterDns = { namespace: 'kube-system', podLabels: { 'k8s-ap
 export class IsolatedNamespace extends Construct implements INetworkPeer {
   public readonly name: string;
   public readonly peerDescription: string;
+  public readonly peerEndpoint: { description: string; namespace: string };
   /** The Namespace object. */
   public readonly resource: ApiObject;
   public readonly defaultDeny: ApiObject;
@@ -76,6 +77,7 @@ export class IsolatedNamespace extends Construct implements INetworkPeer {
         'Choose a namespace of your own, e.g. "team-payments".');
     }
     this.peerDescription = who;
+    this.peerEndpoint = { description: who, namespace: this.name };
     const pinned = `v${formatVersion(chart.version)}`;
     const ns = this.name;
 

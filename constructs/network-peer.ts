@@ -1,3 +1,4 @@
+import type { DeclaredConnection } from './bulwark-chart';
 import { Port } from './port';
 
 /** One entry of a NetworkPolicy `from`/`to` list. */
@@ -11,6 +12,8 @@ export interface NetworkPolicyPeer {
 export interface INetworkPeer {
   /** For messages, e.g. 'SecureWorkload "api"'. */
   readonly peerDescription: string;
+  /** Where the peer is, for the record of declared connections. */
+  readonly peerEndpoint: DeclaredConnection['from'];
   toNetworkPolicyPeer(): NetworkPolicyPeer;
   /**
    * Opens the egress side of a declared connection when this peer's egress is managed by
@@ -30,6 +33,7 @@ export class NetworkPeer {
   public static namespace(name: string, podLabels?: Record<string, string>): INetworkPeer {
     return {
       peerDescription: `namespace "${name}"`,
+      peerEndpoint: { description: `namespace "${name}"`, namespace: name, ...(podLabels ? { podLabels: { ...podLabels } } : {}) },
       toNetworkPolicyPeer: () => ({
         namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: name } },
         ...(podLabels ? { podSelector: { matchLabels: { ...podLabels } } } : {}),

@@ -7,6 +7,7 @@ import { BulwarkChart } from './bulwark-chart';
 import { assertDnsLabel, BulwarkError } from './errors';
 import { Image } from './image';
 import { IsolatedNamespace } from './isolated-namespace';
+import { Grant, LeastPrivilegeRole, RoleSubject } from './least-privilege-role';
 import { INetworkPeer, NAMESPACE_NAME_LABEL, NetworkPolicyPeer, PolicyRules } from './network-peer';
 import { Port } from './port';
 import { renderResources, resolveResources, SecureContainerProps } from './secure-container';
@@ -44,7 +45,17 @@ export interface SecureWorkloadProps {
   readonly expose?: boolean;
   /** Waivers for the workload object (all containers). @default - none */
   readonly waivers?: readonly Waiver[];
+  /**
+   * Audience of the projected API token a workload with grants receives.
+   * @default "https://kubernetes.default.svc.cluster.local" - the API server's default issuer audience
+   */
+  readonly tokenAudience?: string;
 }
+
+/** Where Kubernetes clients look for the in-cluster token, CA and namespace. */
+export const TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+/** Lifetime of the projected token; the kubelet rotates it at 80% of this. */
+export const TOKEN_EXPIRATION_SECONDS = 3600;
 
 const TEMPLATE_PATH: Record<WorkloadKind, string> = {
   Deployment: '/spec/template/spec',
@@ -71,6 +82,7 @@ export class SecureWorkload extends Construct implements INetworkPeer {
   public readonly replicas: number;
   public readonly podLabels: Readonly<Record<string, string>>;
   public readonly peerDescription: string;
+  public readonly peerEndpoint: { description: string; namespace: string; workload: { name: string; kind: string } };
   /** The cdk8s-plus workload. */
   public readonly workload: kplus.Deployment | kplus.StatefulSet | kplus.Job | kplus.CronJob;
   /** The workload's API object, after Bulwark's completion patches. */
@@ -82,6 +94,10 @@ export class SecureWorkload extends Construct implements INetworkPeer {
   private readonly rules = new PolicyRules();
   private readonly ports: Port[];
   private readonly who: string;
+  private readonly tokenAudience: string;
+  private readonly mainContainers: number;
+  private role?: LeastPrivilegeRole;
+  private readonly chart: BulwarkChart;
 
   constructor(scope: Construct, id: string, props: SecureWorkloadProps) {
     super(scope, id);
@@ -129,8 +145,12 @@ export class SecureWorkload extends Construct implements INetworkPeer {
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) throw new BulwarkError(who, 'containers[].name', dup, undefined, 'is used twice', 'Give every container, init containers included, its own name.');
 
+    this.tokenAudience = props.tokenAudience ?? 'https://kubernetes.default.svc.cluster.local';
+    this.mainContainers = containers.length;
     this.podLabels = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/instance': `${this.namespace.name}.${this.name}` };
     this.peerDescription = who;
+    this.peerEndpoint = { description: who, namespace: this.namespace.name, workload: { name: this.name, kind: this.kind } };
+    this.chart = chart;
     this.ports = uniquePorts(containers.flatMap((c) => c.ports ?? []));
     const ns = this.namespace.name;
 
@@ -217,6 +237,7 @@ export class SecureWorkload extends Construct implements INetworkPeer {
   public allowFrom(peer: INetworkPeer, port: Port): ApiObject {
     this.addIngressRule(peer.toNetworkPolicyPeer(), port);
     peer.addEgressRule(this.toNetworkPolicyPeer(), port);
+    this.chart.declaredConnections.push({ from: peer.peerEndpoint, to: this.peerEndpoint, protocol: port.protocol, port: port.port });
     return this.networkPolicy;
   }
 
@@ -224,6 +245,7 @@ export class SecureWorkload extends Construct implements INetworkPeer {
   public allowTo(peer: INetworkPeer, port: Port): ApiObject {
     peer.addIngressRule(this.toNetworkPolicyPeer(), port);
     this.addEgressRule(peer.toNetworkPolicyPeer(), port);
+    this.chart.declaredConnections.push({ from: this.peerEndpoint, to: peer.peerEndpoint, protocol: port.protocol, port: port.port });
     return this.networkPolicy;
   }
 
@@ -238,7 +260,52 @@ export class SecureWorkload extends Construct implements INetworkPeer {
     }
     const except = METADATA_EXCEPTIONS.filter((m) => m.family === family && cidrCovers(cidr, m.cidr)).map((m) => m.cidr);
     this.addEgressRule({ ipBlock: { cidr, ...(except.length > 0 ? { except } : {}) } }, port);
+    this.chart.declaredConnections.push({ from: this.peerEndpoint, to: { description: `ipBlock ${cidr}`, namespace: '', cidr }, protocol: port.protocol, port: port.port });
     return this.networkPolicy;
+  }
+
+  /**
+   * Grants this workload's ServiceAccount one explicit permission (see LeastPrivilegeRole.allow).
+   * The first grant creates the workload's Role and RoleBinding, and mounts a projected,
+   * short-lived, audience-bound API token; a workload without grants gets no token at all.
+   */
+  public grant(grant: Grant): Grant {
+    return this.ensureRole().allow(grant);
+  }
+
+  /** Grants get on one object by name, e.g. a ConfigMap this chart creates. */
+  public grantRead(target: ApiObject | Construct): Grant {
+    return this.ensureRole().grantRead(target);
+  }
+
+  /** The workload's Role, once it holds grants. */
+  public get grants(): LeastPrivilegeRole | undefined {
+    return this.role;
+  }
+
+  private ensureRole(): LeastPrivilegeRole {
+    if (this.role) return this.role;
+    this.role = new LeastPrivilegeRole(this, 'Role', { namespace: this.namespace, name: this.name });
+    this.role.bind('workload', RoleSubject.serviceAccount(this.name, this.namespace.name));
+    const pod = TEMPLATE_PATH[this.kind];
+    // Rule workloads/service-account-token: automount stays off; the token is projected instead,
+    // expires within the hour and is only valid for the API server's audience.
+    this.resource.addJsonPatch(JsonPatch.add(`${pod}/volumes/-`, {
+      name: 'api-token',
+      projected: {
+        defaultMode: 0o440,
+        sources: [
+          { serviceAccountToken: { path: 'token', expirationSeconds: TOKEN_EXPIRATION_SECONDS, audience: this.tokenAudience } },
+          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+          // cdk8s-plus-27's object mapper reads the TypeScript name "downwardApi" and writes "downwardAPI".
+          { downwardApi: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+        ],
+      },
+    }));
+    for (let i = 0; i < this.mainContainers; i++) {
+      this.resource.addJsonPatch(JsonPatch.add(`${pod}/containers/${i}/volumeMounts/-`, { name: 'api-token', mountPath: TOKEN_MOUNT_PATH, readOnly: true }));
+    }
+    return this.role;
   }
 
   public toNetworkPolicyPeer(): NetworkPolicyPeer {

@@ -4,6 +4,13 @@ import { podSecurityLabels } from './rules/namespaces/pod-security-labels';
 import { noMetadataEgress } from './rules/network/no-metadata-egress';
 import { podHasNetworkPolicy } from './rules/network/pod-has-network-policy';
 import { POD_SECURITY_RULES } from './rules/pod-security';
+import { noCrossNamespaceWorkloads } from './rules/rbac/no-cross-namespace-workloads';
+import { noEscalationVerbs } from './rules/rbac/no-escalation-verbs';
+import { noExecAttach } from './rules/rbac/no-exec-attach';
+import { noPrivilegedBindings } from './rules/rbac/no-privileged-bindings';
+import { noSensitiveApis } from './rules/rbac/no-sensitive-apis';
+import { noWildcards } from './rules/rbac/no-wildcards';
+import { secretsByName } from './rules/rbac/secrets-by-name';
 import { validWaiver } from './rules/waivers/valid-waiver';
 import { dedicatedServiceAccount } from './rules/workloads/dedicated-service-account';
 import { disruptionBudget } from './rules/workloads/disruption-budget';
@@ -21,6 +28,8 @@ export const RECOMMENDED_RULES: readonly Rule[] = [
   digestPinned, readOnlyRootFilesystem, resources, probes, secretsAsFiles, serviceAccountToken,
   dedicatedServiceAccount, highUidGid, disruptionBudget, spread, noDefaultNamespace, podSecurityLabels, podHasNetworkPolicy,
   noMetadataEgress,
+  noWildcards, noEscalationVerbs, noExecAttach, secretsByName, noPrivilegedBindings, noSensitiveApis,
+  noCrossNamespaceWorkloads,
 ];
 
 /** The one rule catalog: synth-time validation, matchers, the CLI and docs all read it. */

@@ -1,3 +1,4 @@
+import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { BulwarkChart, BulwarkChartProps, Image, IsolatedNamespace, NetworkPeer, Port, Probe, SecureWorkload } from '../../constructs';
 
@@ -57,10 +58,19 @@ export class ShopStack extends BulwarkChart {
         secretFiles: [{ secretName: 'db-credentials', mountPath: '/var/run/secrets/db' }],
         writablePaths: [{ path: '/tmp' }, { path: '/var/run/postgresql' }],
         resources: { cpu: { request: '500m', limit: '500m' }, memory: { request: '1Gi', limit: '1Gi' } },
-        liveness: Probe.fromCommand(['pg_isready', '-h', '127.0.0.1']),
-        readiness: Probe.fromCommand(['pg_isready', '-h', '127.0.0.1']),
+        // Liveness: the server accepts connections; readiness: it accepts queries (kube-score pod-probes-identical).
+        liveness: Probe.fromTcpSocket({ port: 5432 }),
+        readiness: Probe.fromCommand(['pg_isready', '-h', '127.0.0.1', '-d', 'shop']),
       }],
     });
+
+    // The api reads its feature flags from the API server: exactly get on one ConfigMap, by name,
+    // through a projected, hour-long, audience-bound token (no other workload gets a token).
+    const flags = new kplus.ConfigMap(this, 'api-flags', {
+      metadata: { name: 'api-flags', namespace: this.backend.name },
+      data: { 'checkout.enabled': 'true' },
+    });
+    this.api.grantRead(flags);
 
     this.web.allowFrom(NetworkPeer.namespace('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }), Port.tcp(8080));
     this.api.allowFrom(this.web, Port.tcp(8443));

@@ -1,0 +1,29 @@
+import { Rule, Violation } from '../../types';
+import { grants, roleRules } from './rbac-rules';
+
+const SENSITIVE: Array<[string, string, string[]]> = [
+  ['', 'pods/exec', ['create', 'get']],
+  ['', 'pods/attach', ['create', 'get']],
+  ['', 'pods/portforward', ['create', 'get']],
+  ['', 'nodes/proxy', ['get', 'create', 'update', 'patch', 'delete']],
+];
+
+export const noExecAttach: Rule = {
+  id: 'rbac/no-exec-attach',
+  title: 'Roles must not grant pods/exec, pods/attach, pods/portforward or nodes/proxy',
+  severity: 'critical',
+  waivable: true,
+  rationale: 'Exec, attach and port-forward give a shell or a tunnel into running containers (and their secrets); nodes/proxy reaches the kubelet API, bypassing admission and audit.',
+  remediation: 'Remove these subresources; debug through logs, metrics and ephemeral debug workflows approved per incident.',
+  references: [
+    { source: 'CIS', id: '5.1.10' },
+    { source: 'Polaris', id: 'rolePodExecAttach, clusterrolePodExecAttach' },
+    { source: 'Trivy', id: 'KSV053' },
+  ],
+  check(object): Violation[] {
+    return roleRules(object).flatMap((r) => SENSITIVE.flatMap(([group, resource, verbs]) => verbs
+      .filter((verb) => grants(r, group, resource, verb))
+      .slice(0, 1)
+      .map(() => ({ path: r.path, reason: 'exec or proxy access', detail: `${object.kind} "${object.metadata?.name}" ${r.path} grants ${resource}` }))));
+  },
+};

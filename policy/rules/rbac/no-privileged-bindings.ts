@@ -1,0 +1,32 @@
+import { Rule, Violation } from '../../types';
+import { isBinding } from './rbac-rules';
+
+const BROAD_ROLES = ['cluster-admin', 'admin', 'edit'];
+
+export const noPrivilegedBindings: Rule = {
+  id: 'rbac/no-privileged-bindings',
+  title: 'Nothing may be bound to cluster-admin, admin or edit, or to the group system:masters',
+  severity: 'critical',
+  waivable: true,
+  rationale: 'The built-in admin roles grant far more than any workload or team needs (edit reads every secret); system:masters bypasses RBAC entirely and cannot be revoked.',
+  remediation: 'Bind a LeastPrivilegeRole with exactly the needed grants; never name system:masters in a binding.',
+  references: [
+    { source: 'CIS', id: '5.1.1, 5.1.7' },
+    { source: 'kube-linter', id: 'cluster-admin-role-binding' },
+    { source: 'Polaris', id: 'clusterrolebindingClusterAdmin, rolebindingClusterAdminClusterRole' },
+    { source: 'Trivy', id: 'KSV111' },
+  ],
+  check(object): Violation[] {
+    if (!isBinding(object)) return [];
+    const out: Violation[] = [];
+    if (object.roleRef?.kind === 'ClusterRole' && BROAD_ROLES.includes(object.roleRef?.name)) {
+      out.push({ path: 'roleRef', reason: 'broad built-in role', detail: `${object.kind} "${object.metadata?.name}" binds ClusterRole "${object.roleRef.name}"` });
+    }
+    (Array.isArray(object.subjects) ? object.subjects : []).forEach((s: any, i: number) => {
+      if (s?.kind === 'Group' && s?.name === 'system:masters') {
+        out.push({ path: `subjects[${i}]`, reason: 'system:masters', detail: `${object.kind} "${object.metadata?.name}" binds the group system:masters` });
+      }
+    });
+    return out;
+  },
+};
