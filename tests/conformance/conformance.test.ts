@@ -1,0 +1,40 @@
+/**
+ * kube-score (every optional test on), Checkov (every Kubernetes check) and np-guard's
+ * netpol-analyzer on every shipped stack: zero findings unless a Bulwark Waiver maps to the tool's
+ * check id, and connectivity equal to exactly what the stack declares (DNS aside).
+ */
+import { checkov, kubeScore, netpol, synthesizeStacks } from './scanners';
+
+const stacks = synthesizeStacks();
+
+describe.each(stacks.map((s) => [s.name, s] as const))('stack %s', (_name, stack) => {
+  test.each([['kube-score', kubeScore], ['Checkov', checkov]] as const)('%s: zero unwaived findings with every check enabled', (_tool, scan) => {
+    const report = scan(stack);
+    expect(report.checksRun).toBeGreaterThan(20);
+    expect(report.findings.filter((f) => !f.waiver).map((f) => `${f.check} ${f.kind} ${f.namespace ?? ''}/${f.name}: ${f.message}`)).toEqual([]);
+  });
+
+  test('netpol-analyzer: the allowed connections are exactly the declared ones, DNS aside', () => {
+    const actual = netpol(stack);
+    const declared = stack.connections;
+    expect(actual.connections).toEqual(declared.connections);
+    expect(actual.ingressExposure).toEqual(declared.ingressExposure);
+    const dns = /^\S+ -> kube-system\/\[pod with \{k8s-app=kube-dns\}\] TCP 53,UDP 53$/;
+    expect(actual.egressExposure.filter((e) => !dns.test(e))).toEqual(declared.egress);
+    // Every workload can resolve names, and nothing else leaves the stack.
+    const workloads = stack.objects.filter((o) => ['Deployment', 'StatefulSet', 'Job', 'CronJob'].includes(o.kind));
+    expect(actual.egressExposure.filter((e) => dns.test(e))).toHaveLength(workloads.length);
+  });
+});
+
+test('a waiver maps to a tool check only through its rule\'s references', async () => {
+  const { waiverFor } = await import('./scanners');
+  const objects = [{
+    apiVersion: 'apps/v1', kind: 'Deployment',
+    metadata: { name: 'api', namespace: 'team-a', annotations: { 'bulwark.dev/waivers': JSON.stringify([{ rule: 'images/digest-pinned', reason: 'vendor image has no digest yet, ticket SEC-12' }]) } },
+  }];
+  expect(waiverFor('kube-score', 'container-image-tag', 'Deployment', 'team-a', 'api', objects)?.rule).toBe('images/digest-pinned');
+  expect(waiverFor('Checkov', 'CKV_K8S_43', 'Deployment', 'team-a', 'api', objects)?.rule).toBe('images/digest-pinned');
+  expect(waiverFor('Checkov', 'CKV_K8S_20', 'Deployment', 'team-a', 'api', objects)).toBeUndefined();
+  expect(waiverFor('kube-score', 'container-image-tag', 'Deployment', 'team-a', 'web', objects)).toBeUndefined();
+});

@@ -1,0 +1,138 @@
+/**
+ * The scanners users already trust, run on every synthesized stack with every check enabled.
+ * Binaries come from tools/build.sh (Go module proxy, or PyPI for Checkov) in ~/.cache/bulwark.
+ * A finding passes only when a Bulwark Waiver on that object names a rule whose references cite
+ * the tool's own check id.
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { stringify } from 'yaml';
+import { CATALOG_BY_ID, KubeObject, readWaivers, WaiverSpec } from '../../policy';
+import { shippedStacks } from '../../stacks/app';
+import { binDir, readVersions } from '../e2e/harness/toolchain';
+
+export interface ScanFinding {
+  readonly tool: string;
+  readonly check: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly message: string;
+  /** Set when a Bulwark waiver on the object covers this check. */
+  readonly waiver?: WaiverSpec;
+}
+
+export interface ScanReport {
+  readonly tool: string;
+  readonly version: string;
+  /** Distinct checks the tool ran (kube-score, Checkov) or questions it answered (netpol). */
+  readonly checksRun: number;
+  readonly findings: ScanFinding[];
+}
+
+export interface SynthesizedStack {
+  readonly name: string;
+  readonly dir: string;
+  readonly objects: KubeObject[];
+  readonly connections: ReturnType<typeof declaredEdges>;
+}
+
+/** The checkov console script inside its venv in the cache. */
+export function checkovPath(): string {
+  const v = readVersions();
+  return path.join(path.dirname(binDir()), `checkov-${v.CHECKOV_VERSION}`, 'bin', 'checkov');
+}
+
+/** Every shipped stack written as YAML into its own temp directory. */
+export function synthesizeStacks(): SynthesizedStack[] {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bulwark-conformance-'));
+  return shippedStacks().map((s, i) => {
+    const dir = path.join(root, s.name);
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, `${s.name}.k8s.yaml`), s.objects.map((o) => stringify(o)).join('---\n'));
+    return { name: s.name, dir, objects: s.objects, connections: declaredEdges(i) };
+  });
+}
+
+/** Waiver of the object that maps to `tool`'s `check` through a rule's references. */
+export function waiverFor(tool: string, check: string, kind: string, namespace: string | undefined, name: string, objects: readonly KubeObject[]): WaiverSpec | undefined {
+  const object = objects.find((o) => o.kind === kind && o.metadata?.name === name && (o.metadata?.namespace ?? undefined) === (namespace || undefined));
+  if (!object) return undefined;
+  return readWaivers(object).waivers.find((w) => (CATALOG_BY_ID.get(w.rule)?.references ?? [])
+    .filter((r) => r.source.toLowerCase() === tool.toLowerCase())
+    .some((r) => r.id.split(/\s*[,/]\s*/).map((x) => x.trim()).includes(check)));
+}
+
+export function kubeScore(stack: SynthesizedStack): ScanReport {
+  const bin = path.join(binDir(), 'kube-score');
+  const tests = execFileSync(bin, ['list'], { encoding: 'utf8' }).trim().split('\n').map((l) => l.split(','));
+  const optional = tests.filter((t) => t[3] === 'optional').flatMap((t) => ['--enable-optional-test', t[0]]);
+  const files = fs.readdirSync(stack.dir).map((f) => path.join(stack.dir, f));
+  const run = spawnSync(bin, ['score', ...optional, '--output-format', 'json', ...files], { encoding: 'utf8' });
+  const results = JSON.parse(run.stdout) as any[];
+  const findings: ScanFinding[] = [];
+  for (const o of results) {
+    for (const c of o.checks ?? []) {
+      if (c.skipped || c.grade >= 10) continue;
+      const kind = o.type_meta.kind; const namespace = o.object_meta.namespace; const name = o.object_meta.name;
+      const message = (c.comments ?? []).map((x: any) => `${x.summary}${x.description ? `: ${x.description}` : ''}`).join('; ') || c.check.comment;
+      findings.push({ tool: 'kube-score', check: c.check.id, kind, namespace, name, message, waiver: waiverFor('kube-score', c.check.id, kind, namespace, name, stack.objects) });
+    }
+  }
+  return { tool: 'kube-score', version: readVersions().KUBE_SCORE_VERSION, checksRun: tests.length, findings };
+}
+
+export function checkov(stack: SynthesizedStack): ScanReport {
+  const bin = checkovPath();
+  const run = spawnSync(bin, ['-d', stack.dir, '--framework', 'kubernetes', '-o', 'json', '--skip-download', '--compact'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const parsed = JSON.parse(run.stdout);
+  const report = Array.isArray(parsed) ? parsed.find((r: any) => r.check_type === 'kubernetes') : parsed;
+  const failed = report?.results?.failed_checks ?? [];
+  const passed = report?.results?.passed_checks ?? [];
+  const findings = failed.map((f: any): ScanFinding => {
+    const [kind, namespace, ...rest] = String(f.resource).split('.');
+    const name = rest.join('.');
+    return { tool: 'Checkov', check: f.check_id, kind, namespace, name, message: f.check_name, waiver: waiverFor('Checkov', f.check_id, kind, namespace, name, stack.objects) };
+  });
+  const checks = new Set([...failed, ...passed].map((c: any) => c.check_id));
+  return { tool: 'Checkov', version: readVersions().CHECKOV_VERSION, checksRun: checks.size, findings };
+}
+
+export interface Connectivity {
+  /** "src -> dst conn" in netpol-analyzer's notation, sorted. */
+  readonly connections: string[];
+  readonly ingressExposure: string[];
+  readonly egressExposure: string[];
+}
+
+export function netpol(stack: SynthesizedStack): Connectivity {
+  const run = spawnSync(path.join(binDir(), 'netpolicy'), ['list', '--dirpath', stack.dir, '-o', 'json', '--exposure'], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`netpolicy failed: ${run.stderr}`);
+  const out = JSON.parse(run.stdout);
+  const fmt = (c: any) => `${c.src} -> ${c.dst} ${c.conn}`;
+  return {
+    connections: (out.connlist_results ?? []).map(fmt).sort(),
+    ingressExposure: (out.exposure_results?.ingress_exposure ?? []).map(fmt).sort(),
+    egressExposure: (out.exposure_results?.egress_exposure ?? []).map(fmt).sort(),
+  };
+}
+
+/** The connections the stack's constructs declared, in netpol-analyzer's notation. */
+export function declaredEdges(stackIndex: number): { connections: string[]; ingressExposure: string[]; egress: string[] } {
+  const { buildApp } = require('../../stacks/app');
+  const chart = buildApp({ outdir: 'dist' }).charts[stackIndex];
+  const endpoint = (e: any) => (e.workload ? `${e.namespace}/${e.workload.name}[${e.workload.kind}]`
+    : `${e.namespace}/[pod with {${Object.entries(e.podLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',')}}]`);
+  const connections: string[] = [];
+  const ingressExposure: string[] = [];
+  const egress: string[] = [];
+  for (const c of chart.declaredConnections ?? []) {
+    const line = `${endpoint(c.from)} -> ${c.to.cidr ?? endpoint(c.to)} ${c.protocol} ${c.port}`;
+    if (c.to.cidr) egress.push(line);
+    else if (c.from.workload && c.to.workload) connections.push(line);
+    else ingressExposure.push(line);
+  }
+  return { connections: connections.sort(), ingressExposure: ingressExposure.sort(), egress: egress.sort() };
+}

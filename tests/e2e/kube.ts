@@ -1,0 +1,101 @@
+/**
+ * Talking to the e2e API server as the admin: server-side apply and server dry-run with the
+ * response's Warning headers (Pod Security reports "would violate" there), API discovery for
+ * resource paths, and a @kubernetes/client-node KubeConfig for typed calls.
+ */
+import * as k8s from '@kubernetes/client-node';
+import { request } from './harness/http';
+import { KubeObject } from '../../policy';
+
+export interface ApiResult {
+  readonly status: number;
+  readonly warnings: string[];
+  readonly body: any;
+}
+
+function env(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the e2e suite through tests/e2e/jest.config.js (npm run test:e2e)`);
+  return v;
+}
+
+export function kubeConfig(): k8s.KubeConfig {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(env('BULWARK_E2E_KUBECONFIG'));
+  return kc;
+}
+
+export async function api(path: string, opts: { method?: string; body?: unknown; contentType?: string } = {}): Promise<ApiResult> {
+  const res = await request(`${env('BULWARK_E2E_SERVER')}${path}`, {
+    method: opts.method ?? 'GET',
+    caPath: env('BULWARK_E2E_CA'),
+    certPath: env('BULWARK_E2E_ADMIN_CERT'),
+    keyPath: env('BULWARK_E2E_ADMIN_KEY'),
+    headers: { Accept: 'application/json', ...(opts.body !== undefined ? { 'Content-Type': opts.contentType ?? 'application/json' } : {}) },
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    timeoutMs: 30_000,
+  });
+  const raw = res.headers.warning;
+  const warnings = raw === undefined ? [] : (Array.isArray(raw) ? raw : [raw]).flatMap((w) => w.split(/,\s*(?=\d{3} )/));
+  let body: any = res.body;
+  try { body = JSON.parse(res.body); } catch { /* not JSON */ }
+  return { status: res.status, warnings, body };
+}
+
+const plurals = new Map<string, { plural: string; namespaced: boolean }>();
+
+/** The REST path of an object, from API discovery (cached per group/version). */
+export async function pathOf(o: KubeObject, withName = true): Promise<string> {
+  const key = `${o.apiVersion}/${o.kind}`;
+  if (!plurals.has(key)) {
+    const base = o.apiVersion.includes('/') ? `/apis/${o.apiVersion}` : `/api/${o.apiVersion}`;
+    const list = await api(base);
+    if (list.status !== 200) throw new Error(`discovery of ${base} failed: ${list.status}`);
+    for (const r of list.body.resources as any[]) {
+      if (!r.name.includes('/')) plurals.set(`${o.apiVersion}/${r.kind}`, { plural: r.name, namespaced: r.namespaced });
+    }
+  }
+  const info = plurals.get(key);
+  if (!info) throw new Error(`the API server does not serve ${key}`);
+  const base = o.apiVersion.includes('/') ? `/apis/${o.apiVersion}` : `/api/${o.apiVersion}`;
+  const ns = info.namespaced ? `/namespaces/${o.metadata?.namespace ?? 'default'}` : '';
+  return `${base}${ns}/${info.plural}${withName ? `/${o.metadata!.name}` : ''}`;
+}
+
+/** Server-side apply, as `kubectl apply --server-side --force-conflicts` would. */
+export async function apply(o: KubeObject, dryRun = false): Promise<ApiResult> {
+  const q = `?fieldManager=bulwark-e2e&force=true${dryRun ? '&dryRun=All' : ''}`;
+  return api(`${await pathOf(o)}${q}`, { method: 'PATCH', body: o, contentType: 'application/apply-patch+yaml' });
+}
+
+/** Server dry-run create (POST): admission runs in full, nothing is stored. */
+export async function dryRunCreate(o: KubeObject): Promise<ApiResult> {
+  return api(`${await pathOf(o, false)}?dryRun=All`, { method: 'POST', body: o });
+}
+
+/** A Pod with the template's metadata and spec, as a controller would create it. */
+export function podFromTemplate(o: KubeObject): KubeObject | undefined {
+  const t = o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : o.spec?.template;
+  if (!t?.spec) return undefined;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `${o.metadata!.name}-template`, namespace: o.metadata!.namespace, labels: t.metadata?.labels, annotations: t.metadata?.annotations },
+    spec: t.spec,
+  };
+}
+
+/** True when the API server refused the request because of Pod Security. */
+export function deniedByPodSecurity(r: ApiResult): boolean {
+  return r.status === 403 && /violates PodSecurity/.test(String(r.body?.message ?? r.body));
+}
+
+/** Applies objects in dependency order: namespaces and CRD-free cluster objects first. */
+export async function applyAll(objects: readonly KubeObject[]): Promise<Array<{ object: KubeObject; result: ApiResult }>> {
+  const rank = (o: KubeObject) => (o.kind === 'Namespace' ? 0 : o.kind === 'ServiceAccount' ? 1 : 2);
+  const out: Array<{ object: KubeObject; result: ApiResult }> = [];
+  for (const object of [...objects].sort((a, b) => rank(a) - rank(b))) {
+    out.push({ object, result: await apply(object) });
+  }
+  return out;
+}
