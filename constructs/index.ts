@@ -9,3 +9,5 @@ export * from './secure-workload';
 export * from './waiver';
 export { Probe } from 'cdk8s-plus-27';
 export * from './least-privilege-role';
+export * from './node-placement';
+export * from './dedicated-node-pool';

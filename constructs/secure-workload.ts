@@ -2,12 +2,14 @@ import { ApiObject, Cron, CronOptions, JsonPatch, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { METADATA_CIDR } from '../policy/rules/network/no-metadata-egress';
+import { SENSITIVE_LABEL } from '../policy/rules/nodes/pools';
 import { MIN_ID } from '../policy/rules/workloads/high-uid-gid';
 import { BulwarkChart } from './bulwark-chart';
 import { assertDnsLabel, BulwarkError } from './errors';
 import { Image } from './image';
 import { IsolatedNamespace } from './isolated-namespace';
 import { Grant, LeastPrivilegeRole, RoleSubject } from './least-privilege-role';
+import { INodePool, Placement } from './node-placement';
 import { INetworkPeer, NAMESPACE_NAME_LABEL, NetworkPolicyPeer, PolicyRules } from './network-peer';
 import { Port } from './port';
 import { renderResources, resolveResources, SecureContainerProps } from './secure-container';
@@ -50,6 +52,14 @@ export interface SecureWorkloadProps {
    * @default "https://kubernetes.default.svc.cluster.local" - the API server's default issuer audience
    */
   readonly tokenAudience?: string;
+  /**
+   * Marks the workload sensitive: synth fails unless it runs on a DedicatedNodePool
+   * (rule nodes/sensitive-on-dedicated-pool).
+   * @default false
+   */
+  readonly sensitive?: boolean;
+  /** Run on this dedicated pool only (same as pool.place(workload)). @default - any general node */
+  readonly nodePool?: INodePool;
 }
 
 /** Where Kubernetes clients look for the in-cluster token, CA and namespace. */
@@ -98,6 +108,8 @@ export class SecureWorkload extends Construct implements INetworkPeer {
   private readonly mainContainers: number;
   private role?: LeastPrivilegeRole;
   private readonly chart: BulwarkChart;
+  private hasAffinity = false;
+  private pool?: INodePool;
 
   constructor(scope: Construct, id: string, props: SecureWorkloadProps) {
     super(scope, id);
@@ -165,7 +177,7 @@ export class SecureWorkload extends Construct implements INetworkPeer {
     const base = {
       metadata: { name: this.name, namespace: ns },
       select: false,
-      podMetadata: { labels: { ...this.podLabels } },
+      podMetadata: { labels: { ...this.podLabels, ...(props.sensitive ? { [SENSITIVE_LABEL]: 'true' } : {}) } },
       serviceAccount: this.serviceAccount,
       automountServiceAccountToken: false,
       securityContext: {
@@ -198,6 +210,8 @@ export class SecureWorkload extends Construct implements INetworkPeer {
       const image = typeof c.image === 'string' ? Image.fromReference(c.image) : c.image;
       if (!image.isPinned) this.handleUnpinned(c, image, props, chart);
     }
+
+    if (props.nodePool) this.placeOn(props.nodePool);
 
     // The per-workload NetworkPolicy: exactly the declared peers (rule network/pod-has-network-policy).
     const rules = this.rules;
@@ -276,6 +290,26 @@ export class SecureWorkload extends Construct implements INetworkPeer {
   /** Grants get on one object by name, e.g. a ConfigMap this chart creates. */
   public grantRead(target: ApiObject | Construct): Grant {
     return this.ensureRole().grantRead(target);
+  }
+
+  /**
+   * Runs the workload on a dedicated pool only: the pool's tolerations and a required node affinity
+   * on its label. Throws when the pool does not allow this namespace. Prefer pool.place(workload).
+   */
+  public placeOn(pool: INodePool): Placement {
+    if (this.pool) {
+      throw new BulwarkError(this.who, 'nodePool', pool.poolName, 'nodes/dedicated-pool-toleration', `cannot be added: the workload already runs on pool "${this.pool.poolName}"`, 'Place a workload on one pool only.');
+    }
+    const placement = pool.placementFor(this.namespace.name, this.who);
+    this.pool = pool;
+    const podPath = TEMPLATE_PATH[this.kind];
+    const nodeAffinity = { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [placement.nodeSelectorTerm] } };
+    this.resource.addJsonPatch(
+      JsonPatch.add(`${podPath}/tolerations`, placement.tolerations.map((t) => ({ ...t }))),
+      this.hasAffinity ? JsonPatch.add(`${podPath}/affinity/nodeAffinity`, nodeAffinity) : JsonPatch.add(`${podPath}/affinity`, { nodeAffinity }),
+    );
+    this.hasAffinity = true;
+    return placement;
   }
 
   /** The workload's Role, once it holds grants. */
@@ -421,6 +455,7 @@ export class SecureWorkload extends Construct implements INetworkPeer {
     if ((this.kind === 'Deployment' || this.kind === 'StatefulSet') && this.replicas >= 2) {
       const selector = { matchLabels: { ...this.podLabels } };
       // Rule workloads/spread: prefer one replica per node, and spread across zones.
+      this.hasAffinity = true;
       patches.push(JsonPatch.add(`${pod}/affinity`, {
         podAntiAffinity: {
           preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: selector, topologyKey: 'kubernetes.io/hostname' } }],

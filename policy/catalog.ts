@@ -1,6 +1,8 @@
 import { digestPinned } from './rules/images/digest-pinned';
 import { noDefaultNamespace } from './rules/namespaces/no-default-namespace';
 import { podSecurityLabels } from './rules/namespaces/pod-security-labels';
+import { dedicatedPoolToleration } from './rules/nodes/dedicated-pool-toleration';
+import { sensitiveOnDedicatedPool } from './rules/nodes/sensitive-on-dedicated-pool';
 import { noMetadataEgress } from './rules/network/no-metadata-egress';
 import { podHasNetworkPolicy } from './rules/network/pod-has-network-policy';
 import { POD_SECURITY_RULES } from './rules/pod-security';
@@ -29,7 +31,7 @@ export const RECOMMENDED_RULES: readonly Rule[] = [
   dedicatedServiceAccount, highUidGid, disruptionBudget, spread, noDefaultNamespace, podSecurityLabels, podHasNetworkPolicy,
   noMetadataEgress,
   noWildcards, noEscalationVerbs, noExecAttach, secretsByName, noPrivilegedBindings, noSensitiveApis,
-  noCrossNamespaceWorkloads,
+  noCrossNamespaceWorkloads, dedicatedPoolToleration, sensitiveOnDedicatedPool,
 ];
 
 /** The one rule catalog: synth-time validation, matchers, the CLI and docs all read it. */

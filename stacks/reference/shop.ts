@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { BulwarkChart, BulwarkChartProps, Image, IsolatedNamespace, NetworkPeer, Port, Probe, SecureWorkload } from '../../constructs';
+import { BulwarkChart, BulwarkChartProps, DedicatedNodePool, Image, IsolatedNamespace, NetworkPeer, Port, Probe, SecureWorkload } from '../../constructs';
 
 /** Digests of the reference images (immutable: the bytes that were reviewed). */
 export const REFERENCE_IMAGES = {
@@ -12,6 +12,7 @@ export const REFERENCE_IMAGES = {
 /**
  * The reference cluster: two isolated namespaces and three workloads that talk to each other.
  * web (frontend) <- ingress controller; web -> api (backend, 8443); api -> db (5432).
+ * The database is sensitive: it runs only on the dedicated node pool "shop-data".
  */
 export class ShopStack extends BulwarkChart {
   public readonly frontend: IsolatedNamespace;
@@ -19,6 +20,8 @@ export class ShopStack extends BulwarkChart {
   public readonly web: SecureWorkload;
   public readonly api: SecureWorkload;
   public readonly db: SecureWorkload;
+  /** Nodes that run the database and nothing else. */
+  public readonly dataPool: DedicatedNodePool;
 
   constructor(scope: Construct, id: string, props: BulwarkChartProps = {}) {
     super(scope, id, props);
@@ -48,9 +51,12 @@ export class ShopStack extends BulwarkChart {
         readiness: Probe.fromHttpGet('/ready', { port: 8443 }),
       }],
     });
+    this.dataPool = new DedicatedNodePool(this, 'shop-data', { allowedNamespaces: [this.backend] });
     this.db = new SecureWorkload(this, 'db', {
       namespace: this.backend,
       kind: 'StatefulSet',
+      sensitive: true,
+      nodePool: this.dataPool,
       containers: [{
         name: 'postgres',
         image: REFERENCE_IMAGES.db,

@@ -1,0 +1,132 @@
+import { JsonPatch } from 'cdk8s';
+import * as yaml from 'yaml';
+import { DedicatedNodePool, IsolatedNamespace, SecureWorkload, Waiver } from '../constructs';
+import { evaluate } from '../policy';
+import { dedicatedPoolCel } from '../policy/rules/nodes/dedicated-pool-toleration';
+import '../policy/testing';
+import { byKind, chartWithNamespace, container, NOW, synth, synthError } from './helpers';
+
+function setup(props: Partial<ConstructorParameters<typeof DedicatedNodePool>[2]> = {}) {
+  const { chart, ns } = chartWithNamespace();
+  const other = new IsolatedNamespace(chart, 'team-b');
+  const pool = new DedicatedNodePool(chart, 'payments', { allowedNamespaces: [ns], ...props });
+  return { chart, ns, other, pool };
+}
+
+describe('defaults', () => {
+  const { chart, ns, pool } = setup({ karpenter: { nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'default' } } });
+  const w = new SecureWorkload(chart, 'ledger', { namespace: ns, sensitive: true, containers: [container()] });
+  const placement = pool.place(w);
+  const objects = synth(chart);
+  const pod = byKind(objects, 'Deployment', 'ledger').spec.template.spec;
+
+  test('synthesizes the same manifests as the snapshot', () => {
+    expect(yaml.stringify(objects.filter((o) => ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'NodePool', 'Deployment'].includes(o.kind)))).toMatchSnapshot();
+    expect(pool.controlPlaneFiles()).toMatchSnapshot();
+  });
+
+  test('the node contract: a NoSchedule taint and a node-restriction.kubernetes.io label', () => {
+    expect(pool.taints).toEqual([{ key: 'bulwark.dev/dedicated', operator: 'Equal', value: 'payments', effect: 'NoSchedule' }]);
+    expect(pool.nodeLabels).toEqual({ 'node-restriction.kubernetes.io/bulwark-pool': 'payments' });
+  });
+
+  test('place() adds the toleration and a required node affinity, and returns them', () => {
+    expect(pod.tolerations).toEqual(placement.tolerations);
+    expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+      { matchExpressions: [{ key: 'node-restriction.kubernetes.io/bulwark-pool', operator: 'In', values: ['payments'] }] },
+    ]);
+    expect(pod.affinity.podAntiAffinity).toBeDefined();
+  });
+
+  test('renders a Karpenter NodePool with the label and taint', () => {
+    const np = byKind(objects, 'NodePool', 'payments');
+    expect(np.apiVersion).toBe('karpenter.sh/v1');
+    expect(np.spec.template.metadata.labels).toEqual(pool.nodeLabels);
+    expect(np.spec.template.spec.taints).toEqual([{ key: 'bulwark.dev/dedicated', value: 'payments', effect: 'NoSchedule' }]);
+  });
+
+  test('the guardrail applies the rule\'s CEL to every namespace but the allowed ones', () => {
+    const vap = byKind(objects, 'ValidatingAdmissionPolicy');
+    expect(vap.apiVersion).toBe('admissionregistration.k8s.io/v1');
+    expect(vap.spec.validations[0].expression).toBe(dedicatedPoolCel('payments').expression);
+    const binding = byKind(objects, 'ValidatingAdmissionPolicyBinding');
+    expect(binding.spec.validationActions).toEqual(['Deny']);
+    expect(binding.spec.matchResources.namespaceSelector.matchExpressions).toEqual([{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['team-a'] }]);
+  });
+
+  test('kubeadm and kind files register the taint but leave the label to an admin', () => {
+    const files = pool.controlPlaneFiles();
+    const join = files['payments.kubeadm-join.yaml'].documents[0] as any;
+    expect(join.nodeRegistration.taints).toEqual([{ key: 'bulwark.dev/dedicated', value: 'payments', effect: 'NoSchedule' }]);
+    expect(JSON.stringify(files)).not.toContain('node-labels');
+    expect(files['payments.kind-node.yaml'].header).toContain('kubectl label node <node> node-restriction.kubernetes.io/bulwark-pool=payments');
+  });
+
+  test('passes restricted and has no findings', () => {
+    expect(objects).toPassPodSecurity('restricted', '1.36');
+    expect(objects).toHaveNoFindings({ now: NOW });
+  });
+});
+
+test('NoExecute is added when asked for', () => {
+  const { pool } = setup({ evictUntolerated: true });
+  expect(pool.taints.map((t) => t.effect)).toEqual(['NoSchedule', 'NoExecute']);
+});
+
+test('the nodePool prop places a single-replica workload (no anti-affinity to merge with)', () => {
+  const { chart, ns, pool } = setup();
+  new SecureWorkload(chart, 'job', { namespace: ns, kind: 'Job', sensitive: true, nodePool: pool, containers: [container()] });
+  const pod = byKind(synth(chart), 'Job').spec.template.spec;
+  expect(pod.affinity).toEqual({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'node-restriction.kubernetes.io/bulwark-pool', operator: 'In', values: ['payments'] }] }] } } });
+});
+
+describe('fails when', () => {
+  test('a sensitive workload has no dedicated pool', () => {
+    const { chart, ns } = chartWithNamespace();
+    new SecureWorkload(chart, 'ledger', { namespace: ns, sensitive: true, containers: [container()] });
+    expect(synthError(chart)).toContain('[nodes/sensitive-on-dedicated-pool] sensitive workload not isolated: pods are labelled bulwark.dev/sensitive=true but have no required node affinity on node-restriction.kubernetes.io/bulwark-pool');
+  });
+
+  test('a workload of a namespace the pool does not allow is placed on it', () => {
+    const { chart, other, pool } = setup();
+    const w = new SecureWorkload(chart, 'intruder', { namespace: other, containers: [container()] });
+    expect(() => pool.place(w)).toThrow('SecureWorkload "intruder": nodePool "payments" does not allow namespace "team-b" (allowed: team-a) (rule nodes/dedicated-pool-toleration). Add the namespace to DedicatedNodePool "payments"\'s allowedNamespaces, or run the workload elsewhere.');
+  });
+
+  test('a patch smuggles the pool toleration into a non-allowed namespace, and no waiver can lift it', () => {
+    const { chart, other } = setup();
+    const w = new SecureWorkload(chart, 'intruder', { namespace: other, containers: [container()] });
+    w.resource.addJsonPatch(JsonPatch.add('/spec/template/spec/tolerations', [{ key: 'bulwark.dev/dedicated', operator: 'Equal', value: 'payments', effect: 'NoSchedule' }]));
+    expect(synthError(chart)).toContain('[nodes/dedicated-pool-toleration] dedicated pool not allowed: namespace "team-b" may not tolerate dedicated pool "payments" (allowed: team-a)');
+    expect(() => Waiver.of('nodes/dedicated-pool-toleration', { reason: 'we would like to share the nodes' }, NOW)).toThrow(/cannot be waived/);
+  });
+
+  test('a pool allows no namespace', () => {
+    const { chart } = chartWithNamespace();
+    expect(() => new DedicatedNodePool(chart, 'p', { allowedNamespaces: [] })).toThrow('DedicatedNodePool "p": allowedNamespaces [] is empty (rule nodes/dedicated-pool-toleration). Name the IsolatedNamespaces whose workloads run on this pool.');
+  });
+
+  test('a workload is placed on two pools', () => {
+    const { chart, ns, pool } = setup();
+    const second = new DedicatedNodePool(chart, 'other', { allowedNamespaces: [ns] });
+    const w = new SecureWorkload(chart, 'w', { namespace: ns, containers: [container()] });
+    pool.place(w);
+    expect(() => second.place(w)).toThrow(/already runs on pool "payments"/);
+  });
+});
+
+describe('the rule, on any YAML', () => {
+  const binding = { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'b', annotations: { 'bulwark.dev/dedicated-pool': 'payments' } }, spec: { matchResources: { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['team-a'] }] } } } };
+  const pod = (ns: string, tolerations: unknown[]) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: ns }, spec: { containers: [{ name: 'c', image: 'x' }], tolerations } });
+  const hits = (o: any) => evaluate([o], { context: [binding], now: NOW }).filter((f) => f.ruleId === 'nodes/dedicated-pool-toleration').map((f) => f.reason);
+  test.each([
+    ['an allowed namespace tolerating its pool', pod('team-a', [{ key: 'bulwark.dev/dedicated', operator: 'Equal', value: 'payments', effect: 'NoSchedule' }]), []],
+    ['another namespace tolerating the pool', pod('team-b', [{ key: 'bulwark.dev/dedicated', operator: 'Equal', value: 'payments' }]), ['dedicated pool not allowed']],
+    ['a toleration of every value of the key', pod('team-a', [{ key: 'bulwark.dev/dedicated', operator: 'Exists' }]), ['tolerates every dedicated pool']],
+    ['a toleration of every taint', pod('team-a', [{ operator: 'Exists' }]), ['tolerates every dedicated pool']],
+    ['an undeclared pool', pod('team-a', [{ key: 'bulwark.dev/dedicated', operator: 'Equal', value: 'ghost' }]), ['unknown dedicated pool']],
+    ['an unrelated toleration', pod('team-b', [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' }]), []],
+  ])('%s', (_what, o, expected) => {
+    expect(hits(o)).toEqual(expected);
+  });
+});
