@@ -12,8 +12,8 @@ export const noEscalationVerbs: Rule = {
   remediation: 'Remove escalate, bind and impersonate from the role; grant the end permissions directly and only to who needs them.',
   references: [
     { source: 'CIS', id: '5.1.8' },
-    { source: 'Checkov', id: 'CKV_K8S_155, CKV_K8S_156, CKV_K8S_157' },
-    { source: 'Trivy', id: 'KSV047' },
+    { source: 'Checkov', id: 'CKV_K8S_157, CKV_K8S_158' },
+    { source: 'Trivy', id: 'KSV050' },
   ],
   check(object): Violation[] {
     return roleRules(object).flatMap((r) => r.verbs.filter((v) => ESCALATING.includes(v)).map((v) => ({

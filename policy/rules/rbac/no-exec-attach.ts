@@ -18,7 +18,7 @@ export const noExecAttach: Rule = {
   references: [
     { source: 'CIS', id: '5.1.10' },
     { source: 'Polaris', id: 'rolePodExecAttach, clusterrolePodExecAttach' },
-    { source: 'Trivy', id: 'KSV053' },
+    { source: 'Trivy', id: 'KSV053, KSV047' },
   ],
   check(object): Violation[] {
     return roleRules(object).flatMap((r) => SENSITIVE.flatMap(([group, resource, verbs]) => verbs

@@ -19,7 +19,8 @@ export const noSensitiveApis: Rule = {
   remediation: 'Remove the grant; leave these APIs to the platform team\'s break-glass roles.',
   references: [
     { source: 'CIS', id: '5.1.9, 5.1.11, 5.1.12, 5.1.13' },
-    { source: 'Trivy', id: 'KSV114, KSV115' },
+    { source: 'Checkov', id: 'CKV_K8S_155, CKV_K8S_156' },
+    { source: 'Trivy', id: 'KSV114' },
   ],
   check(object): Violation[] {
     return roleRules(object).flatMap((r) => SENSITIVE.flatMap(([group, resource, verbs, why]) => verbs

@@ -11,7 +11,6 @@ export const noWildcards: Rule = {
   references: [
     { source: 'CIS', id: '5.1.3' },
     { source: 'kube-linter', id: 'wildcard-in-rules' },
-    { source: 'Polaris', id: 'clusterrolePodExecAttach / rbacWildcard' },
     { source: 'Checkov', id: 'CKV_K8S_49' },
     { source: 'Trivy', id: 'KSV044, KSV045, KSV046' },
   ],
