@@ -96,8 +96,12 @@ export class BulwarkChart extends Chart {
     return allApiObjects(this).filter((o) => this.owns(o)).map((o) => ({ json: o.toJson() as KubeObject, path: o.node.path }));
   }
 
+  /** Every ApiObject whose nearest BulwarkChart is this one, plain cdk8s Charts in between included. */
   private owns(o: ApiObject): boolean {
-    return o.chart === this;
+    for (let s: IConstruct | undefined = o.node.scope; s; s = s.node.scope) {
+      if ((s as any)[CHART_SYMBOL]) return s === this;
+    }
+    return false;
   }
 }
 

@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SHARED_NAMESPACES } from '../policy/rules/namespaces/no-default-namespace';
-import { formatVersion } from '../policy/types';
+import { byCodePoint, formatVersion } from '../policy/types';
 import { BulwarkChart } from './bulwark-chart';
 import { assertDnsLabel, BulwarkError } from './errors';
 import { INetworkPeer, NAMESPACE_NAME_LABEL, NetworkPolicyPeer, PolicyRules } from './network-peer';
@@ -125,9 +125,15 @@ export class IsolatedNamespace extends Construct implements INetworkPeer {
 
     const quota = { ...DEFAULT_QUOTA, ...(props.quota ?? {}) };
     for (const [k, v] of Object.entries(quota)) {
-      if (typeof v !== 'string' || v.trim() === '') {
-        throw new BulwarkError(who, `quota["${k}"]`, v, 'workloads/resources', 'is empty', 'Give every quota entry a quantity, e.g. "4" or "8Gi".');
+      if (typeof v !== 'string' || !/^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/.test(v)) {
+        throw new BulwarkError(who, `quota["${k}"]`, v, 'workloads/resources', 'is not a quantity', 'Give every quota entry a quantity, e.g. "4" or "8Gi".');
       }
+    }
+    // Raising the external-Service quota is relaxing a default: only through a Waiver.
+    const exposes = ['services.loadbalancers', 'services.nodeports'].filter((k) => quota[k] !== '0');
+    if (exposes.length > 0 && !(props.waivers ?? []).some((w) => w.ruleId === 'network/no-external-services')) {
+      throw new BulwarkError(who, `quota["${exposes[0]}"]`, quota[exposes[0]], 'network/no-external-services', 'allows externally exposed Services',
+        'Keep it at "0", or add a Waiver of network/no-external-services to this namespace saying why.');
     }
     this.quota = new ApiObject(this, 'Quota', {
       apiVersion: 'v1',
@@ -191,5 +197,5 @@ export class IsolatedNamespace extends Construct implements INetworkPeer {
 }
 
 export function sortKeys<T>(o: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => byCodePoint(a, b)));
 }

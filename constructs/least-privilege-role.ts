@@ -112,6 +112,10 @@ export class LeastPrivilegeRole extends Construct {
         throw new BulwarkError(this.who, `allow ${prop}`, values, 'rbac/no-wildcards', 'is empty', `List the exact ${prop} needed.`);
       }
     }
+    if (grant.resourceNames !== undefined && grant.resourceNames.length === 0) {
+      throw new BulwarkError(this.who, 'allow resourceNames', [], 'rbac/secrets-by-name', 'is empty, which Kubernetes reads as every object',
+        'Name the objects, or leave resourceNames out on purpose to grant all of them.');
+    }
     const candidate: KubeObject = {
       apiVersion: 'rbac.authorization.k8s.io/v1', kind: this.resource.kind,
       metadata: { name: this.name, namespace: this.namespace?.name }, rules: [renderGrant(grant)],

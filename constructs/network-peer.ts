@@ -1,4 +1,5 @@
 import type { DeclaredConnection } from './bulwark-chart';
+import { byCodePoint } from '../policy/types';
 import { Port } from './port';
 
 /** One entry of a NetworkPolicy `from`/`to` list. */
@@ -65,9 +66,9 @@ function add(map: Map<string, { peers: NetworkPolicyPeer[]; port: Port }>, peer:
 
 function render(map: Map<string, { peers: NetworkPolicyPeer[]; port: Port }>, field: 'from' | 'to'): any[] {
   return [...map.values()]
-    .sort((a, b) => a.port.port - b.port.port || a.port.protocol.localeCompare(b.port.protocol))
+    .sort((a, b) => a.port.port - b.port.port || byCodePoint(a.port.protocol, b.port.protocol))
     .map((e) => ({
-      [field]: [...e.peers].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+      [field]: [...e.peers].sort((a, b) => byCodePoint(JSON.stringify(a), JSON.stringify(b))),
       ports: [e.port.toPolicyPort()],
     }));
 }

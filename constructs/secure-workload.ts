@@ -1,7 +1,7 @@
 import { ApiObject, Cron, CronOptions, JsonPatch, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { METADATA_CIDR } from '../policy/rules/network/no-metadata-egress';
+import { cidrCovers, metadataInside, parseCidr } from '../policy/cidr';
 import { SENSITIVE_LABEL } from '../policy/rules/nodes/pools';
 import { MIN_ID } from '../policy/rules/workloads/high-uid-gid';
 import { BulwarkChart } from './bulwark-chart';
@@ -74,12 +74,6 @@ const TEMPLATE_PATH: Record<WorkloadKind, string> = {
   CronJob: '/spec/jobTemplate/spec/template/spec',
 };
 
-/** Where cloud providers serve instance metadata, per address family. */
-const METADATA_EXCEPTIONS: Array<{ family: 4 | 6; cidr: string }> = [
-  { family: 4, cidr: METADATA_CIDR },
-  { family: 6, cidr: 'fd00:ec2::254/128' },
-];
-
 /**
  * A Deployment, StatefulSet, Job or CronJob that passes Pod Security "restricted" by
  * construction, with its own token-less ServiceAccount, resources, probes, a read-only root
@@ -106,6 +100,9 @@ export class SecureWorkload extends Construct implements INetworkPeer {
   private readonly who: string;
   private readonly tokenAudience: string;
   private readonly mainContainers: number;
+  /** Whether the pod spec has a volumes list, and which main containers have volumeMounts (for JSON patches that append). */
+  private readonly podHasVolumes: boolean;
+  private readonly containerHasMounts: boolean[];
   private role?: LeastPrivilegeRole;
   private readonly chart: BulwarkChart;
   private hasAffinity = false;
@@ -136,7 +133,7 @@ export class SecureWorkload extends Construct implements INetworkPeer {
       throw new BulwarkError(who, 'replicas', props.replicas, 'workloads/disruption-budget', `does not apply to a ${this.kind}`, 'Remove replicas.');
     }
     if ((this.kind === 'CronJob') !== (props.schedule !== undefined)) {
-      throw new BulwarkError(who, 'schedule', props.schedule, 'workloads/probes', this.kind === 'CronJob' ? 'is required for a CronJob' : `does not apply to a ${this.kind}`,
+      throw new BulwarkError(who, 'schedule', props.schedule, undefined, this.kind === 'CronJob' ? 'is required for a CronJob' : `does not apply to a ${this.kind}`,
         this.kind === 'CronJob' ? 'Give a cron expression such as "0 3 * * *".' : 'Remove schedule or use kind "CronJob".');
     }
     const user = props.user ?? 10001;
@@ -159,6 +156,9 @@ export class SecureWorkload extends Construct implements INetworkPeer {
 
     this.tokenAudience = props.tokenAudience ?? 'https://kubernetes.default.svc.cluster.local';
     this.mainContainers = containers.length;
+    const mounts = (c: SecureContainerProps) => (c.writablePaths ?? [{ path: '/tmp' }]).length + (c.secretFiles ?? []).length > 0;
+    this.podHasVolumes = [...initContainers, ...containers].some(mounts);
+    this.containerHasMounts = containers.map(mounts);
     this.podLabels = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/instance': `${this.namespace.name}.${this.name}` };
     this.peerDescription = who;
     this.peerEndpoint = { description: who, namespace: this.namespace.name, workload: { name: this.name, kind: this.kind } };
@@ -172,7 +172,7 @@ export class SecureWorkload extends Construct implements INetworkPeer {
       automountToken: false,
     });
 
-    const volumes = new Map<string, kplus.Volume>();
+    const volumes = new Map<string, { secretName: string; volume: kplus.Volume }>();
     const kplusContainers = [...initContainers, ...containers].map((c) => this.containerProps(c, chart));
     const base = {
       metadata: { name: this.name, namespace: ns },
@@ -199,7 +199,7 @@ export class SecureWorkload extends Construct implements INetworkPeer {
 
     // Writable paths and secret files are volumes; mount them container by container.
     const all = [...this.workload.initContainers, ...this.workload.containers];
-    [...initContainers, ...containers].forEach((c, i) => this.mountVolumes(c, all[i], volumes));
+    [...initContainers, ...containers].forEach((c, i) => this.mountVolumes(c, i, all[i], volumes));
 
     this.complete([...initContainers, ...containers], initContainers.length);
 
@@ -268,11 +268,13 @@ export class SecureWorkload extends Construct implements INetworkPeer {
    * excepted when the range contains it (rule network/no-metadata-egress).
    */
   public allowEgress(cidr: string, port: Port): ApiObject {
-    const family = cidrFamily(cidr);
-    if (!family) {
+    if (!parseCidr(cidr)) {
       throw new BulwarkError(this.who, 'allowEgress cidr', cidr, 'network/no-metadata-egress', 'is not an IPv4 or IPv6 CIDR', 'Use a range such as "203.0.113.0/24" or "0.0.0.0/0".');
     }
-    const except = METADATA_EXCEPTIONS.filter((m) => m.family === family && cidrCovers(cidr, m.cidr)).map((m) => m.cidr);
+    const except = metadataInside(cidr);
+    if (except.some((m) => cidrCovers(m, cidr))) {
+      throw new BulwarkError(this.who, 'allowEgress cidr', cidr, 'network/no-metadata-egress', 'is the cloud metadata endpoint, which is never reachable', 'Remove this egress; the workload gets no cloud credentials from the node.');
+    }
     this.addEgressRule({ ipBlock: { cidr, ...(except.length > 0 ? { except } : {}) } }, port);
     this.chart.declaredConnections.push({ from: this.peerEndpoint, to: { description: `ipBlock ${cidr}`, namespace: '', cidr }, protocol: port.protocol, port: port.port });
     return this.networkPolicy;
@@ -324,7 +326,7 @@ export class SecureWorkload extends Construct implements INetworkPeer {
     const pod = TEMPLATE_PATH[this.kind];
     // Rule workloads/service-account-token: automount stays off; the token is projected instead,
     // expires within the hour and is only valid for the API server's audience.
-    this.resource.addJsonPatch(JsonPatch.add(`${pod}/volumes/-`, {
+    const tokenVolume = {
       name: 'api-token',
       projected: {
         defaultMode: 0o440,
@@ -335,9 +337,12 @@ export class SecureWorkload extends Construct implements INetworkPeer {
           { downwardApi: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
         ],
       },
-    }));
+    };
+    this.resource.addJsonPatch(this.podHasVolumes ? JsonPatch.add(`${pod}/volumes/-`, tokenVolume) : JsonPatch.add(`${pod}/volumes`, [tokenVolume]));
     for (let i = 0; i < this.mainContainers; i++) {
-      this.resource.addJsonPatch(JsonPatch.add(`${pod}/containers/${i}/volumeMounts/-`, { name: 'api-token', mountPath: TOKEN_MOUNT_PATH, readOnly: true }));
+      const mount = { name: 'api-token', mountPath: TOKEN_MOUNT_PATH, readOnly: true };
+      const at = `${pod}/containers/${i}/volumeMounts`;
+      this.resource.addJsonPatch(this.containerHasMounts[i] ? JsonPatch.add(`${at}/-`, mount) : JsonPatch.add(at, [mount]));
     }
     return this.role;
   }
@@ -417,26 +422,36 @@ export class SecureWorkload extends Construct implements INetworkPeer {
     };
   }
 
-  private mountVolumes(c: SecureContainerProps, container: kplus.Container, volumes: Map<string, kplus.Volume>): void {
+  private mountVolumes(c: SecureContainerProps, index: number, container: kplus.Container, volumes: Map<string, { secretName: string; volume: kplus.Volume }>): void {
     const writable = c.writablePaths ?? [{ path: '/tmp' }];
     writable.forEach((w, i) => {
-      const name = `${c.name}-writable-${i}`;
+      // Named by position: always a valid, unique DNS label, whatever the container is called.
+      const name = `writable-${index}-${i}`;
       const vol = kplus.Volume.fromEmptyDir(this, `Writable-${name}`, name, { sizeLimit: w.sizeLimit ?? Size.mebibytes(64) });
       container.mount(w.path, vol);
     });
     for (const s of c.secretFiles ?? []) {
-      const name = `secret-${s.secretName}`;
-      let vol = volumes.get(name);
+      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(s.secretName) || s.secretName.length > 253) {
+        throw new BulwarkError(this.who, `container "${c.name}" secretFiles secretName`, s.secretName, 'workloads/secrets-as-files', 'is not a valid Secret name', 'Use lower-case letters, digits, "-" and ".".');
+      }
+      const name = `secret-${s.secretName.replace(/\./g, '-')}`;
+      const known = volumes.get(name);
+      if (name.length > 63 || (known && known.secretName !== s.secretName)) {
+        throw new BulwarkError(this.who, `container "${c.name}" secretFiles secretName`, s.secretName, 'workloads/secrets-as-files',
+          name.length > 63 ? 'makes a volume name longer than 63 characters' : `makes the same volume name as secret "${known!.secretName}"`, 'Use a shorter or more distinct Secret name.');
+      }
+      let vol = known?.volume;
       if (!vol) {
         vol = kplus.Volume.fromSecret(this, `SecretVolume-${s.secretName}`, kplus.Secret.fromSecretName(this, `Secret-${s.secretName}`, s.secretName), {
           name,
           defaultMode: 0o440,
         });
-        volumes.set(name, vol);
+        volumes.set(name, { secretName: s.secretName, volume: vol });
       }
       container.mount(s.mountPath, vol, { readOnly: true });
     }
   }
+
 
   /** What cdk8s-plus-27 cannot express: seccomp, dropping ALL capabilities, exact resources, spreading. */
   private complete(containers: readonly SecureContainerProps[], initCount: number): void {
@@ -500,28 +515,4 @@ function parseCron(who: string, schedule: string): CronOptions {
   }
   const [minute, hour, day, month, weekDay] = parts;
   return { minute, hour, day, month, weekDay };
-}
-
-function cidrFamily(cidr: string): 4 | 6 | undefined {
-  const [addr, bits] = cidr.split('/');
-  if (bits === undefined || !/^\d+$/.test(bits)) return undefined;
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(addr) && Number(bits) <= 32 && addr.split('.').every((o) => Number(o) <= 255)) return 4;
-  if (/^[0-9a-fA-F:]+$/.test(addr) && addr.includes(':') && Number(bits) <= 128) return 6;
-  return undefined;
-}
-
-/** True when `outer` contains the single-address range `inner`. */
-function cidrCovers(outer: string, inner: string): boolean {
-  const [o, ob] = outer.split('/');
-  const [i] = inner.split('/');
-  const toBits = (a: string): string => (a.includes(':') ? expand6(a) : a.split('.').map((x) => Number(x).toString(2).padStart(8, '0')).join(''));
-  return toBits(o).slice(0, Number(ob)) === toBits(i).slice(0, Number(ob));
-}
-
-function expand6(a: string): string {
-  const [head, tail] = a.split('::');
-  const h = head ? head.split(':') : [];
-  const t = tail !== undefined && tail !== '' ? tail.split(':') : [];
-  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
-  return groups.map((g) => parseInt(g || '0', 16).toString(2).padStart(16, '0')).join('');
 }

@@ -3,6 +3,7 @@ import { noDefaultNamespace } from './rules/namespaces/no-default-namespace';
 import { podSecurityLabels } from './rules/namespaces/pod-security-labels';
 import { dedicatedPoolToleration } from './rules/nodes/dedicated-pool-toleration';
 import { sensitiveOnDedicatedPool } from './rules/nodes/sensitive-on-dedicated-pool';
+import { noExternalServices } from './rules/network/no-external-services';
 import { noMetadataEgress } from './rules/network/no-metadata-egress';
 import { podHasNetworkPolicy } from './rules/network/pod-has-network-policy';
 import { POD_SECURITY_RULES } from './rules/pod-security';
@@ -29,7 +30,7 @@ import { Rule, RuleMeta } from './types';
 export const RECOMMENDED_RULES: readonly Rule[] = [
   digestPinned, readOnlyRootFilesystem, resources, probes, secretsAsFiles, serviceAccountToken,
   dedicatedServiceAccount, highUidGid, disruptionBudget, spread, noDefaultNamespace, podSecurityLabels, podHasNetworkPolicy,
-  noMetadataEgress,
+  noMetadataEgress, noExternalServices,
   noWildcards, noEscalationVerbs, noExecAttach, secretsByName, noPrivilegedBindings, noSensitiveApis,
   noCrossNamespaceWorkloads, dedicatedPoolToleration, sensitiveOnDedicatedPool,
 ];

@@ -6,19 +6,15 @@ export type PackName = 'pss-baseline' | 'pss-restricted' | 'bulwark-recommended'
 export const PACK_NAMES: readonly PackName[] = ['pss-baseline', 'pss-restricted', 'bulwark-recommended'];
 
 /**
- * The Pod Security checks in force for a level at a Kubernetes minor, with the upstream override
- * semantics: at "restricted", a restricted check replaces the baseline checks it overrides
- * (except non-waivable ones, which stay on; the verdict is the same, restricted being stricter).
+ * The Pod Security checks in force for a level at a Kubernetes minor. Upstream, a restricted check
+ * replaces the baseline check it overrides; here the baseline check stays on as well. The verdict
+ * is the same (each restricted check is stricter than what it overrides), but a Waiver of the
+ * restricted check can then never relax the baseline: waiving capabilities-restricted does not
+ * admit SYS_ADMIN, and waiving restricted-volumes does not admit a hostPath.
  */
 export function podSecurityRules(level: PodSecurityLevel, version: PolicyVersion): PodSecurityRule[] {
   const active = POD_SECURITY_RULES.filter((r) => r.entryAt(version) !== undefined);
-  const baseline = active.filter((r) => r.level === 'baseline');
-  if (level === 'baseline') return baseline;
-  const restricted = active.filter((r) => r.level === 'restricted');
-  const overridden = new Set(restricted.flatMap((r) => r.entryAt(version)?.overrides ?? []));
-  // A non-waivable baseline rule stays on even where a (waivable) restricted rule overrides it,
-  // so waiving pod-security/restricted-volumes can never let a hostPath volume through.
-  return [...baseline.filter((r) => !overridden.has(r.id) || !r.waivable), ...restricted];
+  return level === 'baseline' ? active.filter((r) => r.level === 'baseline') : active;
 }
 
 export function packRules(name: PackName, version: PolicyVersion): Rule[] {

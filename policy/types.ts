@@ -140,3 +140,8 @@ export function objectRef(o: KubeObject): ObjectRef {
 export function describeObject(ref: ObjectRef): string {
   return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
 }
+
+/** Code-point order, the same on every machine (localeCompare follows the host's ICU locale). */
+export function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -27,7 +27,8 @@ export function readWaivers(object: KubeObject): ParsedWaivers {
 
 /** Serializes waivers into the annotation value, in a stable order. */
 export function writeWaivers(waivers: readonly WaiverSpec[]): string {
-  const sorted = [...waivers].sort((a, b) => `${a.rule}/${a.container ?? ''}`.localeCompare(`${b.rule}/${b.container ?? ''}`));
+  const key = (w: WaiverSpec) => `${w.rule}/${w.container ?? ''}`;
+  const sorted = [...waivers].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return JSON.stringify(sorted.map((w) => ({
     rule: w.rule,
     reason: w.reason,
@@ -58,5 +59,6 @@ export function waiverProblems(w: WaiverSpec, knownRule: { waivable: boolean } |
 export function parseExpiry(text: string): Date | undefined {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return undefined;
   const d = new Date(`${text}T23:59:59.999Z`);
-  return Number.isNaN(d.getTime()) ? undefined : d;
+  // Date rolls 2027-02-31 over to March: only a date that formats back to itself is real.
+  return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== text ? undefined : d;
 }

@@ -1,6 +1,6 @@
 import { JsonPatch } from 'cdk8s';
 import * as yaml from 'yaml';
-import { IsolatedNamespace, Port, SecureWorkload } from '../constructs';
+import { IsolatedNamespace, Port, SecureWorkload, Waiver } from '../constructs';
 import '../policy/testing';
 import { byKind, container, newChart, NOW, synth, synthError } from './helpers';
 
@@ -114,6 +114,14 @@ describe('fails when', () => {
   });
 
   test('a quota entry is empty', () => {
-    expect(() => new IsolatedNamespace(newChart(), 'team-a', { quota: { pods: '' } })).toThrow('IsolatedNamespace "team-a": quota["pods"] "" is empty (rule workloads/resources). Give every quota entry a quantity, e.g. "4" or "8Gi".');
+    expect(() => new IsolatedNamespace(newChart(), 'team-a', { quota: { pods: '' } })).toThrow('IsolatedNamespace "team-a": quota["pods"] "" is not a quantity (rule workloads/resources). Give every quota entry a quantity, e.g. "4" or "8Gi".');
+    expect(() => new IsolatedNamespace(newChart(), 'team-b', { quota: { pods: 'lots' } })).toThrow(/quota\["pods"\] "lots" is not a quantity/);
+  });
+
+  test('the quota allows NodePort or LoadBalancer Services without a waiver', () => {
+    expect(() => new IsolatedNamespace(newChart(), 'team-a', { quota: { 'services.nodeports': '2' } }))
+      .toThrow('IsolatedNamespace "team-a": quota["services.nodeports"] "2" allows externally exposed Services (rule network/no-external-services). Keep it at "0", or add a Waiver of network/no-external-services to this namespace saying why.');
+    const ok = new IsolatedNamespace(newChart(), 'edge', { quota: { 'services.loadbalancers': '1' }, waivers: [Waiver.of('network/no-external-services', { reason: 'the edge namespace hosts the public load balancer', owner: 'platform' }, NOW)] });
+    expect(ok.name).toBe('edge');
   });
 });

@@ -1,24 +1,7 @@
+import { cidrCovers, METADATA_RANGES, metadataInside } from '../../cidr';
 import { Rule, Violation } from '../../types';
 
-export const METADATA_CIDR = '169.254.169.254/32';
-
-function ipToInt(ip: string): number | undefined {
-  const p = ip.split('.').map(Number);
-  if (p.length !== 4 || p.some((n) => !Number.isInteger(n) || n < 0 || n > 255)) return undefined;
-  return ((p[0] << 24) >>> 0) + (p[1] << 16) + (p[2] << 8) + p[3];
-}
-
-/** True when the IPv4 CIDR contains the address. IPv6 CIDRs never contain an IPv4 address. */
-export function cidrContains(cidr: string, ip: string): boolean {
-  const [base, bitsText] = cidr.split('/');
-  const bits = bitsText === undefined ? 32 : Number(bitsText);
-  const b = ipToInt(base);
-  const a = ipToInt(ip);
-  if (b === undefined || a === undefined || !(bits >= 0 && bits <= 32)) return false;
-  if (bits === 0) return true;
-  const mask = (~0 << (32 - bits)) >>> 0;
-  return ((a & mask) >>> 0) === ((b & mask) >>> 0);
-}
+export const METADATA_CIDR = METADATA_RANGES[0];
 
 export const noMetadataEgress: Rule = {
   id: 'network/no-metadata-egress',
@@ -26,7 +9,7 @@ export const noMetadataEgress: Rule = {
   severity: 'high',
   waivable: false,
   rationale: 'The instance metadata service (169.254.169.254) hands out the node\'s cloud credentials; a pod that reaches it can act as the node in the cloud account.',
-  remediation: `Add ${METADATA_CIDR} to ipBlock.except of every egress ipBlock whose cidr contains it.`,
+  remediation: `Give every egress rule a destination, and add ${METADATA_RANGES.join(' / ')} to ipBlock.except of every egress ipBlock whose cidr contains it.`,
   references: [
     { source: 'NSA/CISA', id: 'Kubernetes Hardening Guide: network separation' },
     { source: 'CIS', id: '5.3.2' },
@@ -34,12 +17,17 @@ export const noMetadataEgress: Rule = {
   check(object): Violation[] {
     if (object.kind !== 'NetworkPolicy') return [];
     const egress: any[] = Array.isArray(object.spec?.egress) ? object.spec.egress : [];
-    return egress.flatMap((rule, i) => (Array.isArray(rule?.to) ? rule.to : []).flatMap((peer: any, j: number) => {
-      const cidr = peer?.ipBlock?.cidr;
-      if (typeof cidr !== 'string' || !cidrContains(cidr, '169.254.169.254')) return [];
-      const except: string[] = Array.isArray(peer.ipBlock.except) ? peer.ipBlock.except : [];
-      if (except.some((e) => cidrContains(e, '169.254.169.254'))) return [];
-      return [{ path: `spec.egress[${i}].to[${j}].ipBlock`, reason: 'metadata endpoint reachable', detail: `egress to ${cidr} does not except ${METADATA_CIDR}` }];
-    }));
+    return egress.flatMap((rule, i) => {
+      const to: any[] = Array.isArray(rule?.to) ? rule.to : [];
+      // No destination means every destination, the metadata endpoint included.
+      if (to.length === 0) return [{ path: `spec.egress[${i}]`, reason: 'metadata endpoint reachable', detail: `egress rule ${i} has no "to", so it allows every destination including ${METADATA_RANGES.join(' and ')}` }];
+      return to.flatMap((peer: any, j: number) => {
+        const cidr = peer?.ipBlock?.cidr;
+        if (typeof cidr !== 'string') return [];
+        const except: string[] = Array.isArray(peer.ipBlock.except) ? peer.ipBlock.except : [];
+        const open = metadataInside(cidr).filter((m) => !except.some((e) => cidrCovers(e, m)));
+        return open.length === 0 ? [] : [{ path: `spec.egress[${i}].to[${j}].ipBlock`, reason: 'metadata endpoint reachable', detail: `egress to ${cidr} does not except ${open.join(', ')}` }];
+      });
+    });
   },
 };

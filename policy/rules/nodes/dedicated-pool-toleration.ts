@@ -37,10 +37,15 @@ export const dedicatedPoolToleration: Rule = {
       if (!toleratesPool(t, undefined)) return [];
       if (t.key === POOL_TAINT_KEY && (t.operator ?? 'Equal') === 'Equal' && typeof t.value === 'string') {
         const allowed = pools.get(t.value);
+        // Stricter than the admission form on purpose: no policy exists for an undeclared pool, but
+        // tolerating one is a typo or a leftover, so synth refuses it.
         if (allowed === undefined) return [{ path, reason: 'unknown dedicated pool', detail: `tolerates dedicated pool "${t.value}", which no DedicatedNodePool declares` }];
         return allowed.includes(ns) ? [] : [{ path, reason: 'dedicated pool not allowed', detail: `namespace "${ns}" may not tolerate dedicated pool "${t.value}" (allowed: ${allowed.join(', ') || 'none'})` }];
       }
-      return [{ path, reason: 'tolerates every dedicated pool', detail: `toleration ${JSON.stringify(t)} tolerates the taint of every dedicated pool` }];
+      // An Exists toleration tolerates every pool: as each pool's policy does, refuse it in any
+      // namespace that some declared pool does not allow.
+      const refusing = [...pools].filter(([, allowed]) => !allowed.includes(ns)).map(([pool]) => pool).sort();
+      return refusing.length === 0 ? [] : [{ path, reason: 'tolerates every dedicated pool', detail: `toleration ${JSON.stringify(t)} tolerates the taint of dedicated pools ${refusing.map((p) => `"${p}"`).join(', ')}, which do not allow namespace "${ns}"` }];
     });
   },
 };

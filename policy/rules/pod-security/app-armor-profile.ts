@@ -1,4 +1,5 @@
 import { containersOf } from '../../pod-spec';
+import { byCodePoint } from '../../types';
 import { definePodSecurityRule, PodViolation, v } from './define';
 
 const ALLOWED_TYPES = new Set(['RuntimeDefault', 'Localhost']);
@@ -33,7 +34,7 @@ export const appArmorProfile = definePodSecurityRule({
           out.push({ field: `${c.path}.securityContext.appArmorProfile.type`, container: c.name, detail: `container "${c.name}" must not set AppArmor profile type to "${p.type}"` });
         }
       }
-      for (const [k, val] of Object.entries(metadata.annotations ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+      for (const [k, val] of Object.entries(metadata.annotations ?? {}).sort(([a], [b]) => byCodePoint(a, b))) {
         if (k.startsWith(ANNOTATION_PREFIX) && !(val === '' || val === 'runtime/default' || String(val).startsWith('localhost/'))) {
           out.push({ field: `annotations["${k}"]`, inMetadata: true, detail: `annotation ${k}="${val}" must not set AppArmor profile type to "${val}"` });
         }

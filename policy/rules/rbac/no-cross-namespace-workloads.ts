@@ -1,5 +1,5 @@
 import { Rule, Violation } from '../../types';
-import { boundRole, grants, isBinding, roleRules } from './rbac-rules';
+import { boundRole, grants, isBinding, roleRules, serviceAccountNamespaces } from './rbac-rules';
 
 const WORKLOADS: Array<[string, string]> = [
   ['', 'pods'], ['apps', 'deployments'], ['apps', 'statefulsets'], ['apps', 'daemonsets'], ['apps', 'replicasets'],
@@ -22,12 +22,14 @@ export const noCrossNamespaceWorkloads: Rule = {
     if (!isBinding(object)) return [];
     const role = boundRole(object, context.objects);
     if (!role) return [];
-    const creates = roleRules(role).some((r) => WORKLOADS.some(([g, res]) => grants(r, g, res, 'create')));
+    // Creating a pod, or changing a workload's template, runs code under any ServiceAccount there.
+    const creates = roleRules(role).some((r) => WORKLOADS.some(([g, res]) => ['create', 'update', 'patch'].some((v) => grants(r, g, res, v))));
     if (!creates) return [];
     const target = object.kind === 'ClusterRoleBinding' ? '*' : object.metadata?.namespace;
-    return (Array.isArray(object.subjects) ? object.subjects : []).flatMap((s: any, i: number) => (
-      s?.kind === 'ServiceAccount' && (target === '*' || (s.namespace ?? object.metadata?.namespace) !== target)
-        ? [{ path: `subjects[${i}]`, reason: 'cross-namespace workload creation', detail: `ServiceAccount ${s.namespace}/${s.name} may create workloads in ${target === '*' ? 'every namespace' : `namespace "${target}"`} through ${role.kind} "${role.metadata?.name}"` }]
-        : []));
+    return (Array.isArray(object.subjects) ? object.subjects : []).flatMap((s: any, i: number) => {
+      const home = serviceAccountNamespaces(s, object.metadata?.namespace);
+      if (!home || (target !== '*' && home.every((n) => n === target))) return [];
+      return [{ path: `subjects[${i}]`, reason: 'cross-namespace workload creation', detail: `${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name} may create or change workloads in ${target === '*' ? 'every namespace' : `namespace "${target}"`} through ${role.kind} "${role.metadata?.name}"` }];
+    });
   },
 };

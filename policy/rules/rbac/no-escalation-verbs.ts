@@ -1,7 +1,11 @@
 import { Rule, Violation } from '../../types';
-import { roleRules } from './rbac-rules';
+import { grants, roleRules } from './rbac-rules';
 
-const ESCALATING = ['escalate', 'bind', 'impersonate'];
+/** [group, resource, verb] triples that escalate, wildcards resolved by the authorizer's rules. */
+const ESCALATING: Array<[string, string, string]> = [
+  ...['roles', 'clusterroles'].flatMap((r): Array<[string, string, string]> => [['rbac.authorization.k8s.io', r, 'escalate'], ['rbac.authorization.k8s.io', r, 'bind']]),
+  ...['users', 'groups', 'serviceaccounts', 'uids', 'userextras'].map((r): [string, string, string] => [r === 'userextras' || r === 'uids' ? 'authentication.k8s.io' : '', r, 'impersonate']),
+];
 
 export const noEscalationVerbs: Rule = {
   id: 'rbac/no-escalation-verbs',
@@ -16,8 +20,13 @@ export const noEscalationVerbs: Rule = {
     { source: 'Trivy', id: 'KSV050' },
   ],
   check(object): Violation[] {
-    return roleRules(object).flatMap((r) => r.verbs.filter((v) => ESCALATING.includes(v)).map((v) => ({
-      path: `${r.path}.verbs`, reason: 'escalation verb', detail: `${object.kind} "${object.metadata?.name}" ${r.path} grants "${v}" on ${r.resources.join(', ')}`,
-    })));
+    return roleRules(object).flatMap((r) => {
+      const explicit = r.verbs.filter((v) => ['escalate', 'bind', 'impersonate'].includes(v));
+      const viaWildcards = ESCALATING.filter(([g, res, verb]) => grants(r, g, res, verb)).map(([, , verb]) => verb);
+      const verbs = [...new Set([...explicit, ...viaWildcards])];
+      return verbs.length === 0 ? [] : [{
+        path: `${r.path}.verbs`, reason: 'escalation verb', detail: `${object.kind} "${object.metadata?.name}" ${r.path} grants ${verbs.map((v) => `"${v}"`).join(', ')} on ${r.resources.join(', ')}`,
+      }];
+    });
   },
 };

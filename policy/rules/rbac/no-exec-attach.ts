@@ -5,15 +5,16 @@ const SENSITIVE: Array<[string, string, string[]]> = [
   ['', 'pods/exec', ['create', 'get']],
   ['', 'pods/attach', ['create', 'get']],
   ['', 'pods/portforward', ['create', 'get']],
+  ['', 'pods/ephemeralcontainers', ['patch', 'update']],
   ['', 'nodes/proxy', ['get', 'create', 'update', 'patch', 'delete']],
 ];
 
 export const noExecAttach: Rule = {
   id: 'rbac/no-exec-attach',
-  title: 'Roles must not grant pods/exec, pods/attach, pods/portforward or nodes/proxy',
+  title: 'Roles must not grant pods/exec, pods/attach, pods/portforward, pods/ephemeralcontainers or nodes/proxy',
   severity: 'critical',
   waivable: true,
-  rationale: 'Exec, attach and port-forward give a shell or a tunnel into running containers (and their secrets); nodes/proxy reaches the kubelet API, bypassing admission and audit.',
+  rationale: 'Exec, attach, port-forward and ephemeral debug containers give a shell or a tunnel into running containers (and their secrets); nodes/proxy reaches the kubelet API, bypassing admission and audit.',
   remediation: 'Remove these subresources; debug through logs, metrics and ephemeral debug workflows approved per incident.',
   references: [
     { source: 'CIS', id: '5.1.10' },

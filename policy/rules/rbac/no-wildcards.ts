@@ -16,7 +16,7 @@ export const noWildcards: Rule = {
   ],
   check(object): Violation[] {
     return roleRules(object).flatMap((r) => (['apiGroups', 'resources', 'verbs'] as const)
-      .filter((f) => r[f].includes('*'))
-      .map((f) => ({ path: `${r.path}.${f}`, reason: 'wildcard', detail: `${object.kind} "${object.metadata?.name}" ${r.path} grants "*" in ${f}` })));
+      .filter((f) => r[f].some((x) => x.includes('*')))
+      .map((f) => ({ path: `${r.path}.${f}`, reason: 'wildcard', detail: `${object.kind} "${object.metadata?.name}" ${r.path} grants ${r[f].filter((x) => x.includes('*')).map((x) => `"${x}"`).join(', ')} in ${f}` })));
   },
 };

@@ -30,10 +30,25 @@ export function roleRules(o: KubeObject): RoleRuleSite[] {
   }));
 }
 
-/** True when the rule covers `verb` on `group`/`resource` (wildcards included). */
+/**
+ * True when the rule covers `verb` on `group`/`resource`, with the authorizer's wildcard semantics:
+ * "*" matches everything, and "*\/sub" matches the subresource `sub` of every resource.
+ */
 export function grants(rule: RoleRuleSite, group: string, resource: string, verb: string): boolean {
   const has = (xs: string[], x: string) => xs.includes('*') || xs.includes(x);
-  return has(rule.apiGroups, group) && has(rule.resources, resource) && has(rule.verbs, verb);
+  const sub = resource.includes('/') ? resource.slice(resource.indexOf('/')) : undefined;
+  const resourceMatches = rule.resources.some((r) => r === '*' || r === resource || (sub !== undefined && r === `*${sub}`));
+  return has(rule.apiGroups, group) && resourceMatches && has(rule.verbs, verb);
+}
+
+/** A subject that is, or stands for, service accounts: the ServiceAccount kind and its user and group forms. */
+export function serviceAccountNamespaces(subject: any, bindingNamespace: string | undefined): string[] | undefined {
+  if (subject?.kind === 'ServiceAccount') return [subject.namespace ?? bindingNamespace ?? ''];
+  const name = String(subject?.name ?? '');
+  if (subject?.kind === 'User' && name.startsWith('system:serviceaccount:')) return [name.split(':')[2] ?? ''];
+  if (subject?.kind === 'Group' && name === 'system:serviceaccounts') return ['*'];
+  if (subject?.kind === 'Group' && name.startsWith('system:serviceaccounts:')) return [name.split(':')[2] ?? ''];
+  return undefined;
 }
 
 /** The Role or ClusterRole a binding refers to, when it is among the objects. */
