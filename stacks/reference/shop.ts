@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { BulwarkChart, BulwarkChartProps, DedicatedNodePool, Image, IsolatedNamespace, NetworkPeer, Port, Probe, SecureWorkload } from '../../constructs';
+import { BulwarkChart, BulwarkChartProps, DedicatedNodePool, Image, IsolatedNamespace, LeastPrivilegeRole, NetworkPeer, Port, Probe, RoleSubject, SecureWorkload } from '../../constructs';
 
 /** Digests of the reference images (immutable: the bytes that were reviewed). */
 export const REFERENCE_IMAGES = {
@@ -77,6 +77,15 @@ export class ShopStack extends BulwarkChart {
       data: { 'checkout.enabled': 'true' },
     });
     this.api.grantRead(flags);
+    // Leader election among the api replicas: one named Lease, get and update only.
+    this.api.grant({ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'update'], resourceNames: ['api-leader'] });
+
+    // The team's developers can see their workloads and read logs in the backend, nothing more:
+    // no exec, no secrets, no changes.
+    const developers = new LeastPrivilegeRole(this, 'shop-developers', { namespace: this.backend });
+    developers.allow({ apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['get', 'list', 'watch'] });
+    developers.allow({ apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list', 'watch'] });
+    developers.bind('team', RoleSubject.group('shop-developers'));
 
     this.web.allowFrom(NetworkPeer.namespace('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }), Port.tcp(8080));
     this.api.allowFrom(this.web, Port.tcp(8443));
