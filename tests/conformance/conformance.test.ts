@@ -3,7 +3,7 @@
  * netpol-analyzer on every shipped stack: zero findings unless a Bulwark Waiver maps to the tool's
  * check id, and connectivity equal to exactly what the stack declares (DNS aside).
  */
-import { checkov, kubeScore, netpol, synthesizeStacks } from './scanners';
+import { checkov, kubeScore, netpol, synthesizeStacks } from './helpers/scanners';
 
 const stacks = synthesizeStacks();
 
@@ -28,7 +28,7 @@ describe.each(stacks.map((s) => [s.name, s] as const))('stack %s', (_name, stack
 });
 
 test('a waiver maps to a tool check only through its rule\'s references', async () => {
-  const { waiverFor } = await import('./scanners');
+  const { waiverFor } = await import('./helpers/scanners');
   const objects = [{
     apiVersion: 'apps/v1', kind: 'Deployment',
     metadata: { name: 'api', namespace: 'team-a', annotations: { 'bulwark.dev/waivers': JSON.stringify([{ rule: 'images/digest-pinned', reason: 'vendor image has no digest yet, ticket SEC-12' }]) } },

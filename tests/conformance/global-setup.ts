@@ -1,4 +1,4 @@
-import { runBuild } from '../e2e/harness/toolchain';
+import { runBuild } from '../e2e/helpers/harness/toolchain';
 
 /** Builds (or finds in the cache) the scanners before any conformance test runs. */
 export default async function globalSetup(): Promise<void> {

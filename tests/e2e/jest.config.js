@@ -12,8 +12,8 @@ module.exports = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: path.join(__dirname, 'tsconfig.json') }] },
   testMatch: ['<rootDir>/tests/e2e/**/*.e2e.ts'],
-  globalSetup: '<rootDir>/tests/e2e/harness/global-setup.ts',
-  globalTeardown: '<rootDir>/tests/e2e/harness/global-teardown.ts',
+  globalSetup: '<rootDir>/tests/e2e/helpers/harness/global-setup.ts',
+  globalTeardown: '<rootDir>/tests/e2e/helpers/harness/global-teardown.ts',
   maxWorkers: 1,
   testTimeout: 600000,
 };

@@ -6,7 +6,7 @@
 import { evaluate, KubeObject } from '../../policy';
 import { POOL_LABEL_KEY, POOL_TAINT_KEY } from '../../policy/rules/nodes/pools';
 import { shippedStacks } from '../../stacks/app';
-import { api, applyAll, dryRunCreate, podFromTemplate } from './kube';
+import { api, applyAll, dryRunCreate, podFromTemplate } from './helpers/kube';
 
 const stacks = shippedStacks();
 

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { evaluate, KubeObject } from '../../policy';
-import { api, apply, deniedByPodSecurity, dryRunCreate } from './kube';
+import { api, apply, deniedByPodSecurity, dryRunCreate } from './helpers/kube';
 
 const CORPUS = path.resolve(process.cwd(), '../shared/fixtures/pod-security');
 

@@ -4,8 +4,8 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import { shippedStacks } from '../../stacks/app';
-import { applyAll, kubeConfig } from './kube';
-import { declaredAllows, probes, subjectsOf, Subject } from './rbac-model';
+import { applyAll, kubeConfig } from './helpers/kube';
+import { declaredAllows, probes, subjectsOf, Subject } from './helpers/rbac-model';
 
 const stacks = shippedStacks();
 

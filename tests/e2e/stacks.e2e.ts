@@ -6,8 +6,8 @@
 import { evaluate, KubeObject } from '../../policy';
 import { DEFAULT_KUBERNETES_VERSION } from '../../policy/kubernetes-versions';
 import { shippedStacks } from '../../stacks/app';
-import { applyAll, ApiResult, deniedByPodSecurity, dryRunCreate, podFromTemplate } from './kube';
-import { BAD_MUTATIONS, GOOD_MUTATIONS, mutate } from './pod-corpus';
+import { applyAll, ApiResult, deniedByPodSecurity, dryRunCreate, podFromTemplate } from './helpers/kube';
+import { BAD_MUTATIONS, GOOD_MUTATIONS, mutate } from './helpers/pod-corpus';
 
 const stacks = shippedStacks();
 

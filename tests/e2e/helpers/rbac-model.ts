@@ -2,7 +2,7 @@
  * What a stack declares, in RBAC terms: whether its Roles/ClusterRoles and bindings grant a
  * subject a verb on a resource. The e2e suite compares this with the real authorizer.
  */
-import { KubeObject } from '../../policy';
+import { KubeObject } from '../../../policy';
 
 export interface Subject { kind: 'ServiceAccount' | 'Group' | 'User'; name: string; namespace?: string }
 export interface Access { namespace?: string; group: string; resource: string; subresource?: string; verb: string; name?: string }

@@ -8,7 +8,7 @@ import { request, RequestOptions } from './http';
 
 function env(name: string): string {
   const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run through the e2e jest config (globalSetup: tests/e2e/harness/global-setup.ts)`);
+  if (!v) throw new Error(`${name} is not set: run through the e2e jest config (globalSetup: tests/e2e/helpers/harness/global-setup.ts)`);
   return v;
 }
 

@@ -2,7 +2,7 @@
  * Pods one change away from a compliant SecureWorkload pod: the cluster's Pod Security admission
  * and Bulwark's engine must agree on every one of them.
  */
-import { KubeObject } from '../../policy';
+import { KubeObject } from '../../../policy';
 
 type Mutation = (spec: any, c: any) => void;
 

@@ -5,7 +5,7 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import { request } from './harness/http';
-import { KubeObject } from '../../policy';
+import { KubeObject } from '../../../policy';
 
 export interface ApiResult {
   readonly status: number;

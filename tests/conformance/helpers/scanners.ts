@@ -9,9 +9,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { CATALOG_BY_ID, KubeObject, readWaivers, WaiverSpec } from '../../policy';
-import { shippedStacks } from '../../stacks/app';
-import { binDir, readVersions } from '../e2e/harness/toolchain';
+import { CATALOG_BY_ID, KubeObject, readWaivers, WaiverSpec } from '../../../policy';
+import { shippedStacks } from '../../../stacks/app';
+import { binDir, readVersions } from '../../e2e/helpers/harness/toolchain';
 
 export interface ScanFinding {
   readonly tool: string;
@@ -121,7 +121,7 @@ export function netpol(stack: SynthesizedStack): Connectivity {
 
 /** The connections the stack's constructs declared, in netpol-analyzer's notation. */
 export function declaredEdges(stackIndex: number): { connections: string[]; ingressExposure: string[]; egress: string[] } {
-  const { buildApp } = require('../../stacks/app');
+  const { buildApp } = require('../../../stacks/app');
   const chart = buildApp({ outdir: 'dist' }).charts[stackIndex];
   const endpoint = (e: any) => (e.workload ? `${e.namespace}/${e.workload.name}[${e.workload.kind}]`
     : `${e.namespace}/[pod with {${Object.entries(e.podLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',')}}]`);

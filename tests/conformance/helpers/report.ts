@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { readVersions, runBuild } from '../e2e/harness/toolchain';
+import { readVersions, runBuild } from '../../e2e/helpers/harness/toolchain';
 import { checkov, kubeScore, netpol, synthesizeStacks } from './scanners';
 
 if (process.env.BULWARK_E2E_SKIP_BUILD !== '1') runBuild(['scanners']);
@@ -45,5 +45,5 @@ const doc = [
   'in the rule references so that the waiver mapping works once they can be built.',
   '',
 ].join('\n');
-fs.writeFileSync(path.resolve(__dirname, '../../docs/conformance.md'), doc);
+fs.writeFileSync(path.resolve(__dirname, '../../../docs/conformance.md'), doc);
 process.exitCode = bad > 0 ? 1 : 0;
