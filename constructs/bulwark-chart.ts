@@ -77,15 +77,19 @@ export class BulwarkChart extends Chart {
 
   /** Every finding over this chart's objects, waived ones included, evaluated after JSON patches. */
   public findings(): Finding[] {
-    const mine = this.ownObjects().map((o) => o.json);
+    return this.evaluateOwn(this.ownObjects());
+  }
+
+  private evaluateOwn(own: ReadonlyArray<{ json: KubeObject }>): Finding[] {
     const context = allApiObjects(this.node.root).filter((o) => !this.owns(o)).map((o) => o.toJson() as KubeObject);
-    return evaluate(mine, { kubernetesVersion: this.kubernetesVersion, now: this.now, context });
+    return evaluate(own.map((o) => o.json), { kubernetesVersion: this.kubernetesVersion, now: this.now, context });
   }
 
   private policyErrors(): string[] {
-    const bad = unwaived(this.findings());
-    if (bad.length === 0) return [];
+    // Render each object once: the same JSON is checked and mapped back to its construct path.
     const objects = this.ownObjects();
+    const bad = unwaived(this.evaluateOwn(objects));
+    if (bad.length === 0) return [];
     const text = formatFindings(bad, {
       constructPathOf: (f) => objects.find((o) => sameObject(o.json, f))?.path,
     });
