@@ -1,4 +1,4 @@
-import { CATALOG, POD_SECURITY_RULES, RECOMMENDED_RULES } from '../policy';
+import { CATALOG, POD_SECURITY_RULES, PodSecurityRule, RECOMMENDED_RULES } from '../policy';
 import { PACK_NAMES, packRules } from '../policy/packs';
 import { DEFAULT_KUBERNETES_VERSION } from '../policy/kubernetes-versions';
 import { parsePolicyVersion, Rule } from '../policy/types';
@@ -43,7 +43,7 @@ function renderRule(r: Rule): string[] {
     `### ${r.id}`,
     '',
     `**${r.title}.** Severity ${r.severity}; ${r.waivable ? 'waivable' : 'not waivable'}.`,
-    ...(pss ? ['', `Upstream check \`${pss.psaCheck}\` (${pss.level}); behaviour changes at: ${pss.versions.map((e) => `v${e.since.major}.${e.since.minor}`).join(', ')}.`] : []),
+    ...(pss ? ['', `Upstream check \`${pss.psaCheck}\` (${pss.level}); behaviour changes at: ${pss.versions.map((e) => `v${e.since.major}.${e.since.minor}`).join(', ')}.${overridesText(pss)}`] : []),
     '',
     `Why: ${r.rationale}`,
     '',
@@ -52,6 +52,12 @@ function renderRule(r: Rule): string[] {
     `References: ${r.references.map((ref) => (ref.url ? `[${ref.source} ${ref.id}](${ref.url})` : `${ref.source} ${ref.id}`)).join('; ')}.`,
     '',
   ];
+}
+
+/** Upstream drops the overridden baseline check at restricted; Bulwark keeps it on (see packs.ts). */
+function overridesText(r: PodSecurityRule): string {
+  const overridden = [...new Set(r.versions.flatMap((e) => e.overrides ?? []))];
+  return overridden.length === 0 ? '' : ` Upstream, it replaces ${overridden.map((o) => `\`${o}\``).join(', ')} at restricted; Bulwark keeps that check on too, so waiving this one never relaxes it.`;
 }
 
 function anchor(id: string): string {

@@ -173,7 +173,7 @@ export class SecureWorkload extends Construct implements INetworkPeer {
     });
 
     const volumes = new Map<string, { secretName: string; volume: kplus.Volume }>();
-    const kplusContainers = [...initContainers, ...containers].map((c) => this.containerProps(c, chart));
+    const kplusContainers = [...initContainers, ...containers].map((c) => this.containerProps(c));
     const base = {
       metadata: { name: this.name, namespace: ns },
       select: false,
@@ -207,7 +207,7 @@ export class SecureWorkload extends Construct implements INetworkPeer {
     attachWaivers(this.resource, props.waivers ?? []);
     for (const c of [...initContainers, ...containers]) {
       attachWaivers(this.resource, c.waivers ?? [], c.name);
-      const image = typeof c.image === 'string' ? Image.fromReference(c.image) : c.image;
+      const image = imageOf(c);
       if (!image.isPinned) this.handleUnpinned(c, image, props, chart);
     }
 
@@ -241,7 +241,7 @@ export class SecureWorkload extends Construct implements INetworkPeer {
       this.service = new kplus.Service(this, 'Service', {
         metadata: { name: this.name, namespace: ns },
         type: kplus.ServiceType.CLUSTER_IP,
-        ports: this.ports.map((p) => ({ name: portName(p), port: p.port, targetPort: p.port, protocol: p.protocol as kplus.Protocol })),
+        ports: this.servicePorts(),
       });
       for (const [k, v] of Object.entries(this.podLabels)) this.service.selectLabel(k, v);
     }
@@ -368,6 +368,11 @@ export class SecureWorkload extends Construct implements INetworkPeer {
     return true;
   }
 
+  /** The Service ports: every declared container port, to the same target port. */
+  private servicePorts(): kplus.ServicePort[] {
+    return this.ports.map((p) => ({ name: portName(p), port: p.port, targetPort: p.port, protocol: p.protocol as kplus.Protocol }));
+  }
+
   private createWorkload(base: any, props: SecureWorkloadProps): SecureWorkload['workload'] {
     switch (this.kind) {
       case 'Deployment':
@@ -379,7 +384,7 @@ export class SecureWorkload extends Construct implements INetworkPeer {
         const service = new kplus.Service(this, 'HeadlessService', {
           metadata: { name: this.name, namespace: this.namespace.name },
           clusterIP: 'None',
-          ports: this.ports.map((p) => ({ name: portName(p), port: p.port, targetPort: p.port, protocol: p.protocol as kplus.Protocol })),
+          ports: this.servicePorts(),
         });
         return new kplus.StatefulSet(this, 'Resource', { ...base, replicas: this.replicas, service });
       }
@@ -394,11 +399,10 @@ export class SecureWorkload extends Construct implements INetworkPeer {
     }
   }
 
-  private containerProps(c: SecureContainerProps, _chart: BulwarkChart): kplus.ContainerProps {
-    const image = typeof c.image === 'string' ? Image.fromReference(c.image) : c.image;
+  private containerProps(c: SecureContainerProps): kplus.ContainerProps {
     return {
       name: c.name,
-      image: image.reference,
+      image: imageOf(c).reference,
       command: c.command,
       args: c.args,
       ports: (c.ports ?? []).map((p) => ({ number: p.port, protocol: p.protocol as kplus.Protocol, name: portName(p) })),
@@ -496,6 +500,10 @@ export class SecureWorkload extends Construct implements INetworkPeer {
     throw new BulwarkError(this.who, `container "${c.name}" image`, image.reference, 'images/digest-pinned', 'is not pinned by digest',
       `Use Image.pinned("${image.reference.split(/[:@]/)[0]}", "sha256:...") or add a Waiver.`);
   }
+}
+
+function imageOf(c: SecureContainerProps): Image {
+  return typeof c.image === 'string' ? Image.fromReference(c.image) : c.image;
 }
 
 function portName(p: Port): string {

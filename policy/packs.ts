@@ -1,6 +1,6 @@
 import { RECOMMENDED_RULES } from './catalog';
 import { POD_SECURITY_RULES, PodSecurityLevel, PodSecurityRule } from './rules/pod-security';
-import { compareVersions, PolicyVersion, Rule } from './types';
+import { PolicyVersion, Rule } from './types';
 
 export type PackName = 'pss-baseline' | 'pss-restricted' | 'bulwark-recommended';
 export const PACK_NAMES: readonly PackName[] = ['pss-baseline', 'pss-restricted', 'bulwark-recommended'];
@@ -25,8 +25,3 @@ export function packRules(name: PackName, version: PolicyVersion): Rule[] {
     default: throw new Error(`unknown rule pack "${name as string}": use one of ${PACK_NAMES.join(', ')}`);
   }
 }
-
-/** The newest minor any Pod Security check knows about; later versions evaluate as this one. */
-export const NEWEST_POLICY_VERSION: PolicyVersion = POD_SECURITY_RULES
-  .flatMap((r) => r.versions.map((e) => e.since))
-  .reduce((a, b) => (compareVersions(a, b) >= 0 ? a : b));

@@ -19,7 +19,7 @@ export interface VersionedPodCheck {
   /** First Kubernetes minor this behaviour applies to, as in the upstream registry. */
   readonly since: PolicyVersion;
   readonly check: PodCheck;
-  /** Baseline rule ids this restricted check replaces at the restricted level from `since` on. */
+  /** Baseline rule ids upstream drops at restricted from `since` on (Bulwark keeps them on; see packs.ts). */
   readonly overrides?: readonly string[];
 }
 

@@ -5,7 +5,7 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import { request } from './harness/http';
-import { KubeObject } from '../../../policy';
+import { KubeObject, podSpecOf } from '../../../policy';
 
 export interface ApiResult {
   readonly status: number;
@@ -75,13 +75,13 @@ export async function dryRunCreate(o: KubeObject): Promise<ApiResult> {
 
 /** A Pod with the template's metadata and spec, as a controller would create it. */
 export function podFromTemplate(o: KubeObject): KubeObject | undefined {
-  const t = o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : o.spec?.template;
-  if (!t?.spec) return undefined;
+  const site = o.kind === 'Pod' ? undefined : podSpecOf(o);
+  if (!site) return undefined;
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: `${o.metadata!.name}-template`, namespace: o.metadata!.namespace, labels: t.metadata?.labels, annotations: t.metadata?.annotations },
-    spec: t.spec,
+    metadata: { name: `${o.metadata!.name}-template`, namespace: o.metadata!.namespace, labels: site.metadata.labels, annotations: site.metadata.annotations },
+    spec: site.spec,
   };
 }
 
