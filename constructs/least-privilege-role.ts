@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CATALOG } from '../policy/catalog';
+import { ruleContext } from '../policy/engine';
 import { KubeObject, Rule } from '../policy/types';
 import { BulwarkChart } from './bulwark-chart';
 import { assertDnsLabel, BulwarkError } from './errors';
@@ -156,7 +157,7 @@ export class LeastPrivilegeRole extends Construct {
   private refuseUnlessWaived(candidate: KubeObject, prop: string, value: unknown, context: KubeObject[] = []): void {
     const objects = [candidate, ...context];
     for (const rule of ROLE_RULES) {
-      const hits = rule.check(candidate, { version: this.chart.version, objects, catalog: new Map(), now: this.chart.now });
+      const hits = rule.check(candidate, ruleContext(objects, { version: this.chart.version, now: new Date() }));
       if (hits.length > 0 && !(rule.waivable && this.waivers.some((w) => w.ruleId === rule.id))) {
         throw new BulwarkError(this.who, prop, value, rule.id, `is refused: ${hits[0].reason}`, `${rule.remediation} Or add a Waiver of ${rule.id} with the reason.`);
       }

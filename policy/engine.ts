@@ -23,6 +23,11 @@ export interface EvaluateOptions {
   readonly now?: Date;
   /** Objects that rules relating objects may see (NetworkPolicies, PDBs) but that are not evaluated. */
   readonly context?: readonly KubeObject[];
+  /**
+   * Registries images may come from: one list for every object, or a function giving each
+   * object's list. @default - none configured: rule images/trusted-registry does not apply
+   */
+  readonly trustedRegistries?: readonly string[] | ((object: KubeObject) => readonly string[] | undefined);
 }
 
 export const DEFAULT_PACKS: readonly PackName[] = ['pss-restricted', 'bulwark-recommended'];
@@ -38,10 +43,12 @@ export function rulesFor(version: PolicyVersion, packs: readonly PackName[]): Ru
  * Runs every rule of the selected packs over every object and returns all findings, waived ones
  * included (with `waiver` set). Deterministic: objects in input order, rules in catalog order.
  */
-export function evaluate(objects: readonly KubeObject[], options: EvaluateOptions = {}): Finding[] {
+export function evaluate(input: readonly KubeObject[], options: EvaluateOptions = {}): Finding[] {
   const version = parsePolicyVersion(options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
   const now = options.now ?? new Date();
-  const context: RuleContext = { version, objects: [...objects, ...(options.context ?? [])], catalog: CATALOG_BY_ID, now };
+  // kubectl applies the items of a List (and of PodList, DeploymentList, ...): so are they checked.
+  const objects = flattenLists(input);
+  const context = ruleContext([...objects, ...flattenLists(options.context ?? [])], { version, now, trustedRegistries: options.trustedRegistries });
   const rules = rulesFor(version, options.packs ?? DEFAULT_PACKS);
   const findings: Finding[] = [];
   for (const object of objects) {
@@ -72,6 +79,61 @@ export function evaluate(objects: readonly KubeObject[], options: EvaluateOption
     }
   }
   return findings;
+}
+
+/**
+ * The context rules see: the objects, the clock, and indexes built at most once per evaluation
+ * (by kind, and any derived index a rule memoizes), so that cross-object rules stay linear.
+ */
+export function ruleContext(
+  objects: readonly KubeObject[],
+  options: { version: PolicyVersion; now: Date; trustedRegistries?: EvaluateOptions['trustedRegistries'] },
+): RuleContext {
+  let byKind: Map<string, KubeObject[]> | undefined;
+  const memos = new Map<string, unknown>();
+  const registries = options.trustedRegistries;
+  return {
+    version: options.version,
+    objects,
+    catalog: CATALOG_BY_ID,
+    now: options.now,
+    ofKind(kind: string): readonly KubeObject[] {
+      if (!byKind) {
+        byKind = new Map();
+        for (const o of objects) {
+          if (!o || typeof o !== 'object' || typeof o.kind !== 'string') continue;
+          const list = byKind.get(o.kind);
+          if (list) list.push(o); else byKind.set(o.kind, [o]);
+        }
+      }
+      return byKind.get(kind) ?? [];
+    },
+    memo<T>(key: string, build: (all: readonly KubeObject[]) => T): T {
+      if (!memos.has(key)) memos.set(key, build(objects));
+      return memos.get(key) as T;
+    },
+    trustedRegistriesOf(object: KubeObject): readonly string[] | undefined {
+      return typeof registries === 'function' ? registries(object) : registries;
+    },
+  };
+}
+
+/**
+ * Replaces every `List` and `*List` object (v1 List, PodList, DeploymentList, ...) with its items,
+ * recursively, the way kubectl applies them. Other objects pass through unchanged, in order.
+ */
+export function flattenLists(objects: readonly KubeObject[]): KubeObject[] {
+  const out: KubeObject[] = [];
+  const visit = (o: KubeObject, depth: number) => {
+    if (o && typeof o === 'object' && typeof o.kind === 'string' && /List$/.test(o.kind) && Array.isArray(o.items)) {
+      if (depth > 32) throw new Error(`a ${o.kind} is nested more than 32 lists deep`);
+      for (const item of o.items) visit(item, depth + 1);
+      return;
+    }
+    out.push(o);
+  };
+  for (const o of objects) visit(o, 0);
+  return out;
 }
 
 export function unwaived(findings: readonly Finding[]): Finding[] {

@@ -1,3 +1,18 @@
+import { KubeObject, RuleContext } from './types';
+
+/** Objects of `kind` grouped by namespace ("default" when unset), indexed once per evaluation. */
+export function byNamespace(context: RuleContext, kind: string): ReadonlyMap<string, readonly KubeObject[]> {
+  return context.memo(`by-namespace/${kind}`, () => {
+    const index = new Map<string, KubeObject[]>();
+    for (const o of context.ofKind(kind)) {
+      const ns = o.metadata?.namespace ?? 'default';
+      const list = index.get(ns);
+      if (list) list.push(o); else index.set(ns, [o]);
+    }
+    return index;
+  });
+}
+
 /** Kubernetes label selector semantics, shared by rules that relate objects. */
 export interface LabelSelector {
   readonly matchLabels?: Record<string, string>;

@@ -60,12 +60,26 @@ export interface Violation {
 export interface RuleContext {
   /** Kubernetes minor the objects are checked against, e.g. { major: 1, minor: 36 }. */
   readonly version: PolicyVersion;
-  /** Every object under evaluation, for rules that relate objects (PDBs, NetworkPolicies). */
+  /** Every object under evaluation plus the context objects, for rules that relate objects. */
   readonly objects: readonly KubeObject[];
   /** Ids and metadata of every rule in the catalog, for the waiver rule. */
   readonly catalog: ReadonlyMap<string, RuleMeta>;
   /** The clock waivers expire against. */
   readonly now: Date;
+  /** Every object of `kind` among `objects`, indexed once per evaluation. */
+  ofKind(kind: string): readonly KubeObject[];
+  /**
+   * A value derived from `objects` (an index, a map of pools), built once per evaluation under
+   * `key` and shared by every object and rule: cross-object rules stay linear.
+   */
+  memo<T>(key: string, build: (objects: readonly KubeObject[]) => T): T;
+  /**
+   * Registries `object`'s images may come from (host, or host/path prefix), as configured for
+   * it; undefined when no list is configured. The trusted-registry rule then does not apply:
+   * a production BulwarkChart refuses to exist without a list, and `bulwark check` says that it
+   * skipped the rule.
+   */
+  trustedRegistriesOf(object: KubeObject): readonly string[] | undefined;
 }
 
 export interface Rule extends RuleMeta {

@@ -30,7 +30,7 @@ export const dedicatedPoolToleration: Rule = {
     const site = podSpecOf(object);
     if (!site) return [];
     const ns = object.metadata?.namespace ?? 'default';
-    const pools = declaredPools(context.objects);
+    const pools = context.memo('nodes/declared-pools', () => declaredPools(context.ofKind('ValidatingAdmissionPolicyBinding')));
     const tolerations: any[] = Array.isArray(site.spec.tolerations) ? site.spec.tolerations : [];
     return tolerations.flatMap((t, i) => {
       const path = `${site.path}.tolerations[${i}]`;

@@ -20,7 +20,7 @@ export const noCrossNamespaceWorkloads: Rule = {
   ],
   check(object, context): Violation[] {
     if (!isBinding(object)) return [];
-    const role = boundRole(object, context.objects);
+    const role = boundRole(object, context);
     if (!role) return [];
     // Creating a pod, or changing a workload's template, runs code under any ServiceAccount there.
     const creates = roleRules(role).some((r) => WORKLOADS.some(([g, res]) => ['create', 'update', 'patch'].some((v) => grants(r, g, res, v))));

@@ -1,4 +1,4 @@
-import { KubeObject } from '../../types';
+import { KubeObject, RuleContext } from '../../types';
 
 /** One PolicyRule of a Role or ClusterRole, with its path. */
 export interface RoleRuleSite {
@@ -51,9 +51,21 @@ export function serviceAccountNamespaces(subject: any, bindingNamespace: string 
   return undefined;
 }
 
-/** The Role or ClusterRole a binding refers to, when it is among the objects. */
-export function boundRole(binding: KubeObject, objects: readonly KubeObject[]): KubeObject | undefined {
+/** The Role or ClusterRole a binding refers to, when it is among the objects (looked up in an index built once). */
+export function boundRole(binding: KubeObject, context: RuleContext): KubeObject | undefined {
   const ref = binding.roleRef ?? {};
-  return objects.find((o) => isRole(o) && o.kind === ref.kind && o.metadata?.name === ref.name
-    && (o.kind === 'ClusterRole' || o.metadata?.namespace === binding.metadata?.namespace));
+  const roles = context.memo('rbac/roles-by-ref', () => {
+    const index = new Map<string, KubeObject>();
+    for (const o of [...context.ofKind('Role'), ...context.ofKind('ClusterRole')]) {
+      if (!isRole(o)) continue;
+      const key = roleKey(o.kind, o.kind === 'ClusterRole' ? undefined : o.metadata?.namespace, o.metadata?.name);
+      if (!index.has(key)) index.set(key, o);
+    }
+    return index;
+  });
+  return roles.get(roleKey(ref.kind, ref.kind === 'ClusterRole' ? undefined : binding.metadata?.namespace, ref.name));
+}
+
+function roleKey(kind: unknown, namespace: unknown, name: unknown): string {
+  return JSON.stringify([kind, namespace ?? null, name]);
 }

@@ -1,5 +1,5 @@
 import { podSpecOf } from '../../pod-spec';
-import { selects } from '../../selectors';
+import { byNamespace, selects } from '../../selectors';
 import { Rule, Violation } from '../../types';
 
 const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
@@ -19,8 +19,7 @@ export const disruptionBudget: Rule = {
     const site = podSpecOf(object);
     if (!site || !REPLICATED.has(object.kind) || (object.spec?.replicas ?? 1) < 2) return [];
     const ns = object.metadata?.namespace ?? 'default';
-    const covered = context.objects.some((o) => o.kind === 'PodDisruptionBudget' && (o.metadata?.namespace ?? 'default') === ns
-      && selects(o.spec?.selector, site.metadata.labels ?? {}));
+    const covered = (byNamespace(context, 'PodDisruptionBudget').get(ns) ?? []).some((o) => selects(o.spec?.selector, site.metadata.labels ?? {}));
     return covered ? [] : [{ path: 'spec.replicas', reason: 'no PodDisruptionBudget', detail: `${object.spec.replicas} replicas but no PodDisruptionBudget selects the pods` }];
   },
 };
