@@ -4,5 +4,6 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
   testPathIgnorePatterns: ['/node_modules/', '/tests/e2e/', '/tests/conformance/'],
+  setupFilesAfterEnv: ['<rootDir>/tests/setup-clock.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', {}] },
 };

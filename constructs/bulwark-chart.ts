@@ -1,10 +1,11 @@
-import { ApiObject, Chart, ChartProps } from 'cdk8s';
+import { Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { evaluate, formatFindings, unwaived } from '../policy';
-import { assertSupportedVersion, DEFAULT_KUBERNETES_VERSION } from '../policy/kubernetes-versions';
-import { Finding, KubeObject, PolicyVersion } from '../policy/types';
+import { assertSupportedVersion } from '../policy/kubernetes-versions';
+import { Finding, PolicyVersion } from '../policy/types';
+import { assertEnvironment, assertRegistries, BulwarkApp, CHART_SETTINGS, ChartSettings, Environment } from './bulwark-app';
+import { BulwarkError } from './errors';
 
-export type Environment = 'production' | 'development';
+export type { Environment } from './bulwark-app';
 
 /** A connection a construct declared (allowFrom / allowTo): what the NetworkPolicies must allow, and all they may. */
 export interface DeclaredConnection {
@@ -18,29 +19,32 @@ export interface DeclaredConnection {
 export interface BulwarkChartProps extends ChartProps {
   /**
    * The Kubernetes minor the cluster runs, e.g. "1.36". Pod Security labels are pinned to it and
-   * rules are evaluated at it; an end-of-life minor is refused.
-   * @default - "1.36", Bulwark's default target
+   * rules are evaluated at it; an end-of-life minor is refused, and every chart of an App must agree.
+   * @default - the BulwarkApp's minor ("1.36" unless the App sets one)
    */
   readonly kubernetesVersion?: string;
   /**
    * Where the manifests run. In "development", SecureWorkload accepts images referenced by tag,
    * each through a Waiver that is written into the output; nothing else is relaxed.
-   * @default "production" - every image must be pinned by digest (rule images/digest-pinned)
+   * @default - the BulwarkApp's environment, "production" unless it says otherwise: every image
+   * pinned by digest (rule images/digest-pinned) and from a trusted registry (images/trusted-registry)
    */
   readonly environment?: Environment;
   /**
-   * The clock for end-of-life and waiver expiry checks. Only tests should set it.
-   * @default - the current time
+   * Registries the images of this chart may come from: a host ("registry.example.com") or a
+   * host and path prefix ("registry.example.com/payments"). Required in production.
+   * @default - the BulwarkApp's trustedRegistries
    */
-  readonly now?: Date;
+  readonly trustedRegistries?: readonly string[];
 }
 
 const CHART_SYMBOL = Symbol.for('bulwark.BulwarkChart');
 
 /**
- * A cdk8s Chart that knows its target Kubernetes version and runs the policy engine over its own
- * output during synth: any unwaived finding fails synth with every finding listed, grouped by
- * object, with the construct path and the fix. JSON patches are applied before the check.
+ * A cdk8s Chart that knows its target Kubernetes version, environment and trusted registries.
+ * It must live in a BulwarkApp, which checks every object of the App (this chart's and every
+ * other chart's) at synth: any unwaived finding fails synth with every finding listed, grouped
+ * by object, with the construct path and the fix. JSON patches are applied before the check.
  */
 export class BulwarkChart extends Chart {
   /** Finds the BulwarkChart a construct lives in, or explains why it must live in one. */
@@ -54,65 +58,38 @@ export class BulwarkChart extends Chart {
   public readonly kubernetesVersion: string;
   public readonly version: PolicyVersion;
   public readonly environment: Environment;
-  public readonly now: Date;
+  /** Registries this chart's images may come from; undefined only in development without a list. */
+  public readonly trustedRegistries?: readonly string[];
   /** Every connection declared in this chart, in declaration order. */
   public readonly declaredConnections: DeclaredConnection[] = [];
+  private readonly app: BulwarkApp;
 
   constructor(scope: Construct, id: string, props: BulwarkChartProps = {}) {
     super(scope, id, props);
+    const who = `BulwarkChart "${id}"`;
     Object.defineProperty(this, CHART_SYMBOL, { value: true });
-    this.now = props.now ?? new Date();
-    this.kubernetesVersion = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+    this.app = BulwarkApp.enclosing(this, who);
+    this.kubernetesVersion = props.kubernetesVersion ?? this.app.defaultKubernetesVersion;
     try {
-      this.version = assertSupportedVersion(this.kubernetesVersion, this.now);
+      this.version = assertSupportedVersion(this.kubernetesVersion);
     } catch (e) {
-      throw new Error(`BulwarkChart "${id}": ${(e as Error).message} (rule namespaces/pod-security-labels)`);
+      throw new Error(`${who}: ${(e as Error).message} (rule namespaces/pod-security-labels)`);
     }
-    this.environment = props.environment ?? 'production';
-    if (this.environment !== 'production' && this.environment !== 'development') {
-      throw new Error(`BulwarkChart "${id}": environment "${String(this.environment)}" is not "production" or "development". Use one of them.`);
+    this.environment = assertEnvironment(who, props.environment ?? this.app.environment);
+    this.trustedRegistries = props.trustedRegistries === undefined ? this.app.trustedRegistries : assertRegistries(who, props.trustedRegistries);
+    if (this.environment === 'production' && (this.trustedRegistries === undefined || this.trustedRegistries.length === 0)) {
+      throw new BulwarkError(who, 'trustedRegistries', this.trustedRegistries, 'images/trusted-registry', 'must list at least one registry in production',
+        'Set trustedRegistries on the chart or on its BulwarkApp, e.g. ["registry.example.com/team"].');
     }
-    this.node.addValidation({ validate: () => this.policyErrors() });
+    const settings: ChartSettings = { kubernetesVersion: this.kubernetesVersion, trustedRegistries: this.trustedRegistries };
+    Object.defineProperty(this, CHART_SETTINGS, { value: settings });
   }
 
-  /** Every finding over this chart's objects, waived ones included, evaluated after JSON patches. */
+  /**
+   * Every finding over this chart's objects (plain charts inside it included), waived ones too,
+   * evaluated after JSON patches with the whole App as context.
+   */
   public findings(): Finding[] {
-    return this.evaluateOwn(this.ownObjects());
+    return this.app.findings(this);
   }
-
-  private evaluateOwn(own: ReadonlyArray<{ json: KubeObject }>): Finding[] {
-    const context = allApiObjects(this.node.root).filter((o) => !this.owns(o)).map((o) => o.toJson() as KubeObject);
-    return evaluate(own.map((o) => o.json), { kubernetesVersion: this.kubernetesVersion, now: this.now, context });
-  }
-
-  private policyErrors(): string[] {
-    // Render each object once: the same JSON is checked and mapped back to its construct path.
-    const objects = this.ownObjects();
-    const bad = unwaived(this.evaluateOwn(objects));
-    if (bad.length === 0) return [];
-    const text = formatFindings(bad, {
-      constructPathOf: (f) => objects.find((o) => sameObject(o.json, f))?.path,
-    });
-    return [`${bad.length} unwaived policy ${bad.length === 1 ? 'finding' : 'findings'}:\n${text}`];
-  }
-
-  private ownObjects(): Array<{ json: KubeObject; path: string }> {
-    return allApiObjects(this).filter((o) => this.owns(o)).map((o) => ({ json: o.toJson() as KubeObject, path: o.node.path }));
-  }
-
-  /** Every ApiObject whose nearest BulwarkChart is this one, plain cdk8s Charts in between included. */
-  private owns(o: ApiObject): boolean {
-    for (let s: IConstruct | undefined = o.node.scope; s; s = s.node.scope) {
-      if ((s as any)[CHART_SYMBOL]) return s === this;
-    }
-    return false;
-  }
-}
-
-function allApiObjects(root: IConstruct): ApiObject[] {
-  return root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
-}
-
-function sameObject(o: KubeObject, f: Finding): boolean {
-  return o.kind === f.object.kind && (o.metadata?.name ?? '(unnamed)') === f.object.name && (o.metadata?.namespace ?? undefined) === f.object.namespace;
 }

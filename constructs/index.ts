@@ -1,3 +1,4 @@
+export * from './bulwark-app';
 export * from './bulwark-chart';
 export * from './errors';
 export * from './image';

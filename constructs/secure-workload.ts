@@ -494,7 +494,7 @@ export class SecureWorkload extends Construct implements INetworkPeer {
       attachWaivers(this.resource, [Waiver.of('images/digest-pinned', {
         reason: 'development environment: images may be referenced by tag until promoted to production',
         owner: 'bulwark',
-      }, chart.now)], c.name);
+      })], c.name);
       return;
     }
     throw new BulwarkError(this.who, `container "${c.name}" image`, image.reference, 'images/digest-pinned', 'is not pinned by digest',

@@ -22,9 +22,10 @@ export interface WaiverOptions {
  */
 export class Waiver {
   /** Throws at once for an unknown or non-waivable rule, a short reason, or a past expiry. */
-  public static of(ruleId: string, options: WaiverOptions, now: Date = new Date()): Waiver {
+  public static of(ruleId: string, options: WaiverOptions): Waiver {
     const spec: WaiverSpec = { rule: ruleId, ...options };
-    const problems = waiverProblems(spec, CATALOG_BY_ID.get(ruleId), now);
+    // The real clock, always: no parameter lets a stack move time back to revive an expired waiver.
+    const problems = waiverProblems(spec, CATALOG_BY_ID.get(ruleId), new Date());
     if (problems.length > 0) {
       throw new Error(`Waiver.of("${ruleId}"): ${problems.join('; ')} (rule waivers/valid-waiver). Name an existing waivable rule (see docs/rules.md), give a reason of at least 20 characters and a future expiry.`);
     }

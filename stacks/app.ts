@@ -1,15 +1,21 @@
-import { App, AppProps } from 'cdk8s';
+import { BulwarkApp, BulwarkAppProps } from '../constructs';
 import { KubeObject } from '../policy';
 import { ShopStack } from './reference/shop';
 
-/** Every stack Bulwark ships, in one cdk8s App. The cdk8s and Pulumi entry points both use it. */
-export function buildApp(props: AppProps = {}): App {
-  const app = new App({ outdir: 'dist', yamlOutputType: undefined, ...props });
+/** The registries the reference stacks' images come from. */
+export const REFERENCE_REGISTRIES = ['registry.example.com/shop'];
+
+/**
+ * Every stack Bulwark ships, in one BulwarkApp. The cdk8s entry point (main.ts), the Pulumi
+ * program (pulumi.ts) and the test suites all build it here, so all deploy the same checked objects.
+ */
+export function buildApp(props: BulwarkAppProps = {}): BulwarkApp {
+  const app = new BulwarkApp({ outdir: 'dist', trustedRegistries: REFERENCE_REGISTRIES, ...props });
   new ShopStack(app, 'shop');
   return app;
 }
 
-/** Every shipped stack's objects, synthesized in memory (synth-time validation included). */
+/** Every shipped stack's objects, rendered and checked once as one App. */
 export function shippedStacks(): Array<{ name: string; objects: KubeObject[] }> {
-  return buildApp({ outdir: 'dist' }).charts.map((chart) => ({ name: chart.node.id, objects: chart.toJson() as KubeObject[] }));
+  return buildApp().synthesizeCharts().map((c) => ({ name: c.chart.node.id, objects: c.objects.map((o) => o.json) }));
 }

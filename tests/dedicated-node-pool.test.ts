@@ -98,7 +98,7 @@ describe('fails when', () => {
     const w = new SecureWorkload(chart, 'intruder', { namespace: other, containers: [container()] });
     w.resource.addJsonPatch(JsonPatch.add('/spec/template/spec/tolerations', [{ key: 'bulwark.dev/dedicated', operator: 'Equal', value: 'payments', effect: 'NoSchedule' }]));
     expect(synthError(chart)).toContain('[nodes/dedicated-pool-toleration] dedicated pool not allowed: namespace "team-b" may not tolerate dedicated pool "payments" (allowed: team-a)');
-    expect(() => Waiver.of('nodes/dedicated-pool-toleration', { reason: 'we would like to share the nodes' }, NOW)).toThrow(/cannot be waived/);
+    expect(() => Waiver.of('nodes/dedicated-pool-toleration', { reason: 'we would like to share the nodes' })).toThrow(/cannot be waived/);
   });
 
   test('a pool allows no namespace', () => {

@@ -1,14 +1,29 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { BulwarkChart, BulwarkChartProps, Image, IsolatedNamespace, Probe, SecureContainerProps } from '../constructs';
+import { BulwarkApp, BulwarkAppProps, BulwarkChart, BulwarkChartProps, Image, IsolatedNamespace, Probe, SecureContainerProps } from '../constructs';
 import { KubeObject } from '../policy';
 
-/** A fixed clock so that expiry and end-of-life checks do not drift with the calendar. */
-export const NOW = new Date('2026-11-22T12:00:00Z');
+/**
+ * The fixed clock of the unit tests (tests/setup-clock.ts fakes Date to it), so that expiry and
+ * end-of-life checks do not drift with the calendar. Only the test runner sets the clock: no
+ * construct prop or parameter can.
+ */
+export { NOW } from './setup-clock';
+
+/** The registry every test image comes from. */
+export const TEST_REGISTRY = 'registry.example.com';
 
 export const PINNED = Image.pinned('registry.example.com/team/app', `sha256:${'ab'.repeat(32)}`);
 
+/** A BulwarkApp writing to a fresh temporary directory, trusting the test registry. */
+export function newApp(props: BulwarkAppProps = {}): BulwarkApp {
+  return new BulwarkApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'bulwark-test-')), trustedRegistries: [TEST_REGISTRY], ...props });
+}
+
 export function newChart(props: BulwarkChartProps = {}): BulwarkChart {
-  return new BulwarkChart(Testing.app(), 'test', { now: NOW, ...props });
+  return new BulwarkChart(newApp(), 'test', props);
 }
 
 export function chartWithNamespace(props: BulwarkChartProps = {}): { chart: BulwarkChart; ns: IsolatedNamespace } {

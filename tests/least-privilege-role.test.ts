@@ -115,7 +115,7 @@ test('can be a ClusterRole when asked for by name, with the reason recorded', ()
 test('a waiver admits a refused grant and is written into the output', () => {
   const { chart, ns } = chartWithNamespace();
   const r = new LeastPrivilegeRole(chart, 'sync', {
-    namespace: ns, waivers: [Waiver.of('rbac/secrets-by-name', { reason: 'the secret syncer must list secrets it mirrors', owner: 'platform', expires: '2027-06-30' }, NOW)],
+    namespace: ns, waivers: [Waiver.of('rbac/secrets-by-name', { reason: 'the secret syncer must list secrets it mirrors', owner: 'platform', expires: '2027-06-30' })],
   });
   r.allow({ apiGroups: [''], resources: ['secrets'], verbs: ['list', 'watch'] });
   const out = byKind(synth(chart), 'Role');

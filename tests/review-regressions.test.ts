@@ -35,7 +35,7 @@ describe('RBAC wildcards in every form', () => {
   });
   test('a waiver of no-wildcards does not hide escalate/bind behind "*"', () => {
     const { chart, ns } = chartWithNamespace();
-    const r = new LeastPrivilegeRole(chart, 'ops', { namespace: ns, waivers: [Waiver.of('rbac/no-wildcards', { reason: 'operator manages every resource of its CRD group' }, NOW)] });
+    const r = new LeastPrivilegeRole(chart, 'ops', { namespace: ns, waivers: [Waiver.of('rbac/no-wildcards', { reason: 'operator manages every resource of its CRD group' })] });
     expect(() => r.allow({ apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'], verbs: ['*'] })).toThrow(/rule rbac\/no-escalation-verbs/);
   });
 });
@@ -84,7 +84,7 @@ test('waiving a restricted check does not relax the baseline check it is stricte
   const { chart, ns } = chartWithNamespace();
   const w = new SecureWorkload(chart, 'api', {
     namespace: ns, containers: [container()],
-    waivers: [Waiver.of('pod-security/capabilities-restricted', { reason: 'needs NET_BIND_SERVICE... and more, we claim' }, NOW)],
+    waivers: [Waiver.of('pod-security/capabilities-restricted', { reason: 'needs NET_BIND_SERVICE... and more, we claim' })],
   });
   w.resource.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities/add', ['SYS_ADMIN']));
   expect(synthError(chart)).toContain('[pod-security/capabilities-baseline] non-default capabilities: container "app" must not include "SYS_ADMIN"');
@@ -119,5 +119,5 @@ test('generated volume names stay valid for long container names and dotted secr
 test('impossible waiver expiry dates are refused, not rolled over', () => {
   expect(parseExpiry('2027-02-31')).toBeUndefined();
   expect(parseExpiry('2027-02-28')).toBeDefined();
-  expect(() => Waiver.of('workloads/probes', { reason: 'batch consumer exposes no endpoint', expires: '2027-02-31' }, NOW)).toThrow(/expires "2027-02-31" is not a date/);
+  expect(() => Waiver.of('workloads/probes', { reason: 'batch consumer exposes no endpoint', expires: '2027-02-31' })).toThrow(/expires "2027-02-31" is not a date/);
 });

@@ -205,7 +205,7 @@ describe('fails when', () => {
   test('waiving restricted-volumes still leaves a hostPath volume refused', () => {
     const { chart, ns } = chartWithNamespace();
     const w = new SecureWorkload(chart, 'api', {
-      namespace: ns, containers: [container()], waivers: [Waiver.of('pod-security/restricted-volumes', { reason: 'nfs share for the legacy report job', expires: '2027-01-01' }, NOW)],
+      namespace: ns, containers: [container()], waivers: [Waiver.of('pod-security/restricted-volumes', { reason: 'nfs share for the legacy report job', expires: '2027-01-01' })],
     });
     w.resource.addJsonPatch(JsonPatch.add('/spec/template/spec/volumes/-', { name: 'host', hostPath: { path: '/etc' } }));
     const err = synthError(chart);
@@ -216,7 +216,7 @@ describe('fails when', () => {
   test('a privileged patch cannot be waived', () => {
     const { chart, ns } = chartWithNamespace();
     expect(() => new SecureWorkload(chart, 'api', {
-      namespace: ns, containers: [container()], waivers: [Waiver.of('pod-security/privileged', { reason: 'we really need it for debugging', expires: '2027-01-01' }, NOW)],
+      namespace: ns, containers: [container()], waivers: [Waiver.of('pod-security/privileged', { reason: 'we really need it for debugging', expires: '2027-01-01' })],
     })).toThrow('Waiver.of("pod-security/privileged"): rule "pod-security/privileged" cannot be waived (rule waivers/valid-waiver).');
   });
 
@@ -228,7 +228,7 @@ describe('fails when', () => {
     const ok = chartWithNamespace();
     new SecureWorkload(ok.chart, 'api', {
       namespace: ok.ns,
-      containers: [container({ liveness: undefined, readiness: undefined, waivers: [Waiver.of('workloads/probes', { reason: 'batch consumer exposes no endpoint to probe', owner: 'team-a' }, NOW)] })],
+      containers: [container({ liveness: undefined, readiness: undefined, waivers: [Waiver.of('workloads/probes', { reason: 'batch consumer exposes no endpoint to probe', owner: 'team-a' })] })],
     });
     expect(synth(ok.chart).length).toBeGreaterThan(0);
   });
@@ -269,7 +269,7 @@ describe('waivers', () => {
     const { chart, ns } = chartWithNamespace();
     const w = new SecureWorkload(chart, 'api', {
       namespace: ns,
-      containers: [container({ secretEnv: { TOKEN: { secretName: 'tok', key: 'token' } }, waivers: [Waiver.of('workloads/secrets-as-files', { reason: 'vendor SDK only reads its token from the environment', owner: 'team-a', expires: '2027-03-01' }, NOW)] })],
+      containers: [container({ secretEnv: { TOKEN: { secretName: 'tok', key: 'token' } }, waivers: [Waiver.of('workloads/secrets-as-files', { reason: 'vendor SDK only reads its token from the environment', owner: 'team-a', expires: '2027-03-01' })] })],
     });
     const d = byKind(synth(chart), 'Deployment');
     expect(JSON.parse(d.metadata!.annotations!['bulwark.dev/waivers'])).toEqual([
@@ -295,7 +295,7 @@ describe('waivers', () => {
     ['an unknown rule', 'images/digest-pined', { reason: 'temporary until the vendor ships digests' }, 'rule "images/digest-pined" does not exist'],
     ['a malformed date', 'images/digest-pinned', { reason: 'temporary until the vendor ships digests', expires: '31/01/2027' }, 'expires "31/01/2027" is not a date (YYYY-MM-DD)'],
   ])('fail at once with %s', (_what, rule, options, message) => {
-    expect(() => Waiver.of(rule, options, NOW)).toThrow(message);
+    expect(() => Waiver.of(rule, options)).toThrow(message);
   });
 
   test('an expired waiver smuggled in through a patch fails synth', () => {
@@ -311,7 +311,7 @@ describe('waivers', () => {
     new SecureWorkload(chart, 'api', {
       namespace: ns,
       containers: [
-        container({ name: 'a', secretEnv: { T: { secretName: 's', key: 'k' } }, waivers: [Waiver.of('workloads/secrets-as-files', { reason: 'vendor SDK reads only from env vars', owner: 'x' }, NOW)] }),
+        container({ name: 'a', secretEnv: { T: { secretName: 's', key: 'k' } }, waivers: [Waiver.of('workloads/secrets-as-files', { reason: 'vendor SDK reads only from env vars', owner: 'x' })] }),
         container({ name: 'b', secretEnv: { T: { secretName: 's', key: 'k' } } }),
       ],
     });
