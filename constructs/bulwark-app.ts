@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, Yaml, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { evaluate, formatFindings, unwaived } from '../policy';
 import { assertSupportedVersion, DEFAULT_KUBERNETES_VERSION } from '../policy/kubernetes-versions';
 import { Finding, KubeObject } from '../policy/types';
+import { toYamlStream } from './manifest-yaml';
 
 export type Environment = 'production' | 'development';
 
@@ -126,7 +127,10 @@ export class BulwarkApp extends App {
     return findings.filter((f) => inScope.has(identityOfRef(f)));
   }
 
-  /** Writes the manifests, as cdk8s's App.synth does, after one rendering and one check. */
+  /**
+   * Writes the manifests, in the files cdk8s's App.synth would write, after one rendering and one
+   * check; the YAML is written by manifest-yaml.ts, which every YAML reader reads back exactly.
+   */
   public override synth(): void {
     const charts = this.synthesizeCharts();
     fs.mkdirSync(this.outdir, { recursive: true });
@@ -136,20 +140,20 @@ export class BulwarkApp extends App {
     const ext = this.outputFileExtension;
     switch (this.yamlOutputType) {
       case YamlOutputType.FILE_PER_APP:
-        if (charts.length > 0) Yaml.save(path.join(this.outdir, `app${ext}`), charts.flatMap((c) => c.objects.map((o) => o.json)));
+        if (charts.length > 0) save(path.join(this.outdir, `app${ext}`), charts.flatMap((c) => c.objects.map((o) => o.json)));
         break;
       case YamlOutputType.FILE_PER_RESOURCE:
-        for (const o of charts.flatMap((c) => c.objects)) Yaml.save(path.join(this.outdir, resourceFile(o.json) + ext), [o.json]);
+        for (const o of charts.flatMap((c) => c.objects)) save(path.join(this.outdir, resourceFile(o.json) + ext), [o.json]);
         break;
       case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE:
         charts.forEach((c, i) => {
           const dir = path.join(this.outdir, chartName(c, i));
           fs.mkdirSync(dir, { recursive: true });
-          for (const o of c.objects) Yaml.save(path.join(dir, resourceFile(o.json) + ext), [o.json]);
+          for (const o of c.objects) save(path.join(dir, resourceFile(o.json) + ext), [o.json]);
         });
         break;
       default:
-        charts.forEach((c, i) => Yaml.save(path.join(this.outdir, chartName(c, i) + ext), c.objects.map((o) => o.json)));
+        charts.forEach((c, i) => save(path.join(this.outdir, chartName(c, i) + ext), c.objects.map((o) => o.json)));
     }
     if ((this as any).recordConstructMetadata) {
       const resources = Object.fromEntries(charts.flatMap((c) => c.objects.map((o) => [o.apiObject.name, { path: o.apiObject.node.path }])));
@@ -158,7 +162,7 @@ export class BulwarkApp extends App {
   }
 
   public override synthYaml(): string {
-    return Yaml.stringify(...this.synthesizeCharts().flatMap((c) => c.objects.map((o) => o.json)));
+    return toYamlStream(this.synthesizeCharts().flatMap((c) => c.objects.map((o) => o.json)));
   }
 
   /** Renders every ApiObject of every chart once, in the order cdk8s writes them. */
@@ -170,6 +174,10 @@ export class BulwarkApp extends App {
         .map((apiObject) => ({ apiObject, json: apiObject.toJson() as KubeObject })),
     }));
   }
+}
+
+function save(file: string, objects: readonly KubeObject[]): void {
+  fs.writeFileSync(file, toYamlStream(objects));
 }
 
 export function assertEnvironment(who: string, environment: unknown): Environment {

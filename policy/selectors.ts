@@ -1,15 +1,48 @@
 import { KubeObject, RuleContext } from './types';
 
-/** Objects of `kind` grouped by namespace ("default" when unset), indexed once per evaluation. */
-export function byNamespace(context: RuleContext, kind: string): ReadonlyMap<string, readonly KubeObject[]> {
-  return context.memo(`by-namespace/${kind}`, () => {
-    const index = new Map<string, KubeObject[]>();
+/**
+ * Objects that carry a label selector, indexed so that finding the ones selecting a set of labels
+ * does not scan them all: an object whose selector requires some `key: value` in matchLabels is
+ * filed under one such pair, and only objects filed under one of the labels' pairs, or with no
+ * matchLabels at all, are tested with the full selector semantics.
+ */
+export class SelectorIndex<T> {
+  private readonly byPair = new Map<string, T[]>();
+  private readonly unkeyed: T[] = [];
+
+  constructor(items: readonly T[], private readonly selectorOf: (item: T) => LabelSelector | undefined | null) {
+    for (const item of items) {
+      const labels = Object.entries(selectorOf(item)?.matchLabels ?? {});
+      if (labels.length === 0) { this.unkeyed.push(item); continue; }
+      const key = JSON.stringify(labels[0]);
+      const list = this.byPair.get(key);
+      if (list) list.push(item); else this.byPair.set(key, [item]);
+    }
+  }
+
+  /** Every item whose selector selects `labels`, in input order within each bucket. */
+  public selecting(labels: Record<string, string>): T[] {
+    const out: T[] = this.unkeyed.filter((i) => selects(this.selectorOf(i), labels));
+    for (const pair of Object.entries(labels)) {
+      for (const i of this.byPair.get(JSON.stringify(pair)) ?? []) if (selects(this.selectorOf(i), labels)) out.push(i);
+    }
+    return out;
+  }
+}
+
+/**
+ * Objects of `kind` per namespace ("default" when unset), each namespace's indexed by the
+ * selector at `selectorOf`: built once per evaluation, shared by every object checked.
+ */
+export function selectorsByNamespace(context: RuleContext, kind: string, selectorOf: (o: KubeObject) => LabelSelector | undefined | null): ReadonlyMap<string, SelectorIndex<KubeObject>> {
+  return context.memo(`selectors-by-namespace/${kind}`, () => {
+    const groups = new Map<string, KubeObject[]>();
     for (const o of context.ofKind(kind)) {
       const ns = o.metadata?.namespace ?? 'default';
-      const list = index.get(ns);
-      if (list) list.push(o); else index.set(ns, [o]);
+      const list = groups.get(ns);
+      if (list) list.push(o); else groups.set(ns, [o]);
     }
-    return index;
+    return new Map([...groups].map(([ns, list]) => [ns, new SelectorIndex(list, selectorOf)]));
   });
 }
 

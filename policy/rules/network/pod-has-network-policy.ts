@@ -1,5 +1,5 @@
 import { podSpecOf } from '../../pod-spec';
-import { byNamespace, selects } from '../../selectors';
+import { selectorsByNamespace } from '../../selectors';
 import { Rule, Violation } from '../../types';
 
 export const podHasNetworkPolicy: Rule = {
@@ -20,8 +20,7 @@ export const podHasNetworkPolicy: Rule = {
     const ns = object.metadata?.namespace ?? 'default';
     const labels = site.metadata.labels ?? {};
     const covered = new Set<string>();
-    for (const np of byNamespace(context, 'NetworkPolicy').get(ns) ?? []) {
-      if (!selects(np.spec?.podSelector, labels)) continue;
+    for (const np of selectorsByNamespace(context, 'NetworkPolicy', (o) => o.spec?.podSelector).get(ns)?.selecting(labels) ?? []) {
       const types: string[] = Array.isArray(np.spec?.policyTypes) ? np.spec.policyTypes : (np.spec?.egress ? ['Ingress', 'Egress'] : ['Ingress']);
       types.forEach((t) => covered.add(t));
     }

@@ -1,5 +1,5 @@
 import { podSpecOf } from '../../pod-spec';
-import { byNamespace, selects } from '../../selectors';
+import { selectorsByNamespace } from '../../selectors';
 import { Rule, Violation } from '../../types';
 
 const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
@@ -19,7 +19,7 @@ export const disruptionBudget: Rule = {
     const site = podSpecOf(object);
     if (!site || !REPLICATED.has(object.kind) || (object.spec?.replicas ?? 1) < 2) return [];
     const ns = object.metadata?.namespace ?? 'default';
-    const covered = (byNamespace(context, 'PodDisruptionBudget').get(ns) ?? []).some((o) => selects(o.spec?.selector, site.metadata.labels ?? {}));
+    const covered = (selectorsByNamespace(context, 'PodDisruptionBudget', (o) => o.spec?.selector).get(ns)?.selecting(site.metadata.labels ?? {}).length ?? 0) > 0;
     return covered ? [] : [{ path: 'spec.replicas', reason: 'no PodDisruptionBudget', detail: `${object.spec.replicas} replicas but no PodDisruptionBudget selects the pods` }];
   },
 };
