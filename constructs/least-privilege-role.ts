@@ -58,9 +58,12 @@ const KIND_TO_RESOURCE: Record<string, [string, string]> = {
 };
 
 /**
- * A Role (a ClusterRole only when asked for, with a reason) built from explicit grants. Wildcards,
- * escalate/bind/impersonate, exec/attach/port-forward, nodes/proxy, secret listing, webhook and
- * CSR APIs, and bindings to cluster-admin/admin/edit or system:masters are refused unless waived.
+ * A Role (a ClusterRole only when asked for, with a reason) built from explicit grants. Every
+ * rbac/ rule of the catalog is checked as each grant and binding is added, so wildcards,
+ * escalate/bind/impersonate, exec/attach/port-forward, nodes/proxy, secret listing and creation,
+ * webhook, admission-policy and CSR APIs, namespace and node relabelling, and bindings to
+ * cluster-admin/admin/edit, system:masters or catch-all groups (system:authenticated, ...) are
+ * refused unless waived.
  */
 export class LeastPrivilegeRole extends Construct {
   public readonly name: string;

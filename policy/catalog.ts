@@ -14,6 +14,12 @@ import { noPrivilegedBindings } from './rules/rbac/no-privileged-bindings';
 import { noSensitiveApis } from './rules/rbac/no-sensitive-apis';
 import { noWildcards } from './rules/rbac/no-wildcards';
 import { secretsByName } from './rules/rbac/secrets-by-name';
+import { noAdmissionPolicyChanges } from './rules/rbac/no-admission-policy-changes';
+import { noAggregationToBuiltin } from './rules/rbac/no-aggregation-to-builtin';
+import { noCatchAllSubjects } from './rules/rbac/no-catch-all-subjects';
+import { noNamespaceNodeMutation } from './rules/rbac/no-namespace-node-mutation';
+import { noSecretCreation } from './rules/rbac/no-secret-creation';
+import { noSystemRoleBindings } from './rules/rbac/no-system-role-bindings';
 import { validWaiver } from './rules/waivers/valid-waiver';
 import { dedicatedServiceAccount } from './rules/workloads/dedicated-service-account';
 import { disruptionBudget } from './rules/workloads/disruption-budget';
@@ -32,6 +38,7 @@ export const RECOMMENDED_RULES: readonly Rule[] = [
   dedicatedServiceAccount, highUidGid, disruptionBudget, spread, noDefaultNamespace, podSecurityLabels, podHasNetworkPolicy,
   noMetadataEgress, noExternalServices,
   noWildcards, noEscalationVerbs, noExecAttach, secretsByName, noPrivilegedBindings, noSensitiveApis,
+  noSystemRoleBindings, noAggregationToBuiltin, noCatchAllSubjects, noNamespaceNodeMutation, noAdmissionPolicyChanges, noSecretCreation,
   noCrossNamespaceWorkloads, dedicatedPoolToleration, sensitiveOnDedicatedPool,
 ];
 

@@ -2,8 +2,8 @@ import { Rule, Violation } from '../../types';
 import { grants, roleRules } from './rbac-rules';
 
 const SENSITIVE: Array<[string, string, string[], string]> = [
-  ['admissionregistration.k8s.io', 'mutatingwebhookconfigurations', ['create', 'update', 'patch', 'delete'], 'can rewrite every object admitted to the cluster'],
-  ['admissionregistration.k8s.io', 'validatingwebhookconfigurations', ['create', 'update', 'patch', 'delete'], 'can switch off admission checks'],
+  ['admissionregistration.k8s.io', 'mutatingwebhookconfigurations', ['create', 'update', 'patch', 'delete', 'deletecollection'], 'can rewrite every object admitted to the cluster'],
+  ['admissionregistration.k8s.io', 'validatingwebhookconfigurations', ['create', 'update', 'patch', 'delete', 'deletecollection'], 'can switch off admission checks'],
   ['certificates.k8s.io', 'certificatesigningrequests/approval', ['update', 'patch'], 'can approve certificates, e.g. for system:masters'],
   ['certificates.k8s.io', 'signers', ['approve'], 'can approve certificates for a signer'],
   ['', 'serviceaccounts/token', ['create'], 'can mint tokens for any service account in scope'],
