@@ -76,7 +76,18 @@ export class BulwarkChart extends Chart {
       throw new Error(`${who}: ${(e as Error).message} (rule namespaces/pod-security-labels)`);
     }
     this.environment = assertEnvironment(who, props.environment ?? this.app.environment);
+    // A chart may be stricter than its App, never laxer: no development chart in a production
+    // App, and no registry the App does not trust.
+    if (this.environment === 'development' && this.app.environment === 'production') {
+      throw new BulwarkError(who, 'environment', 'development', 'images/digest-pinned', 'is laxer than its BulwarkApp, which is "production"',
+        'Remove environment from the chart, or make the whole App a development one (new BulwarkApp({ environment: "development" })).');
+    }
     this.trustedRegistries = props.trustedRegistries === undefined ? this.app.trustedRegistries : assertRegistries(who, props.trustedRegistries);
+    const untrusted = (props.trustedRegistries ?? []).filter((r) => this.app.trustedRegistries !== undefined && !this.app.trustedRegistries.some((a) => registryWithin(r, a)));
+    if (untrusted.length > 0) {
+      throw new BulwarkError(who, 'trustedRegistries', untrusted, 'images/trusted-registry', `widens the BulwarkApp's list (${this.app.trustedRegistries!.join(', ')})`,
+        'List only registries, or paths inside registries, that the App trusts; widen the App\'s list if the whole cluster should trust more.');
+    }
     if (this.environment === 'production' && (this.trustedRegistries === undefined || this.trustedRegistries.length === 0)) {
       throw new BulwarkError(who, 'trustedRegistries', this.trustedRegistries, 'images/trusted-registry', 'must list at least one registry in production',
         'Set trustedRegistries on the chart or on its BulwarkApp, e.g. ["registry.example.com/team"].');
@@ -92,4 +103,9 @@ export class BulwarkChart extends Chart {
   public findings(): Finding[] {
     return this.app.findings(this);
   }
+}
+
+/** True when registry entry `inner` is `outer` or a path below it ("r.io/team" within "r.io"). */
+function registryWithin(inner: string, outer: string): boolean {
+  return inner === outer || inner.startsWith(`${outer}/`);
 }

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, Include, JsonPatch, Testing, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, Include, JsonPatch, Lazy, Testing, YamlOutputType } from 'cdk8s';
 import { BulwarkApp, BulwarkChart, IsolatedNamespace, SecureWorkload, Waiver } from '../constructs';
 import { chartWithNamespace, container, newApp, synth } from './helpers';
 
@@ -186,5 +186,39 @@ describe('scale: validation renders each object once', () => {
       spy.mockRestore();
     }
     expect(objects).toBeGreaterThan(5 * 10);
+  });
+});
+
+describe('a chart is never laxer than its App', () => {
+  test('a development chart in a production App is refused', () => {
+    expect(() => new BulwarkChart(newApp(), 'dev', { environment: 'development' }))
+      .toThrow('BulwarkChart "dev": environment "development" is laxer than its BulwarkApp, which is "production" (rule images/digest-pinned).');
+  });
+
+  test('a chart cannot trust a registry its App does not', () => {
+    expect(() => new BulwarkChart(newApp({ trustedRegistries: ['registry.example.com/team'] }), 'c', { trustedRegistries: ['registry.example.com/team/api', 'evil.example.net'] }))
+      .toThrow('BulwarkChart "c": trustedRegistries ["evil.example.net"] widens the BulwarkApp\'s list (registry.example.com/team) (rule images/trusted-registry).');
+    expect(() => new BulwarkChart(newApp({ trustedRegistries: ['registry.example.com/team'] }), 'd', { trustedRegistries: ['registry.example.com/teamx'] })).toThrow(/widens/);
+    expect(new BulwarkChart(newApp({ trustedRegistries: ['registry.example.com/team'] }), 'e', { trustedRegistries: ['registry.example.com/team/api'] }).trustedRegistries).toEqual(['registry.example.com/team/api']);
+  });
+
+  test('a production chart without any trusted registry is refused', () => {
+    const app = new BulwarkApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'bulwark-test-')) });
+    expect(() => new BulwarkChart(app, 'c')).toThrow('BulwarkChart "c": trustedRegistries (unset) must list at least one registry in production (rule images/trusted-registry).');
+  });
+
+  test('what is written is what was checked, even when a value changes each time it is rendered', () => {
+    const { app } = compliantApp();
+    let renders = 0;
+    new ApiObject(new Chart(app, 'flip'), 'pod', {
+      ...PRIVILEGED_POD,
+      spec: Lazy.any({ produce: () => (renders++ === 0 ? { containers: [] } : PRIVILEGED_POD.spec) }),
+    });
+    let error = '';
+    try { app.synth(); } catch (e) { error = (e as Error).message; }
+    const written = fs.existsSync(path.join(app.outdir, 'flip.k8s.yaml')) ? fs.readFileSync(path.join(app.outdir, 'flip.k8s.yaml'), 'utf8') : '';
+    expect(written).not.toContain('privileged');
+    expect(renders).toBe(1);
+    expect(error === '' || /\[/.test(error)).toBe(true);
   });
 });

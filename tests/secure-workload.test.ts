@@ -1,8 +1,8 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as yaml from 'yaml';
-import { Image, IsolatedNamespace, NetworkPeer, Port, SecureWorkload, Waiver } from '../constructs';
+import { BulwarkChart, Image, IsolatedNamespace, NetworkPeer, Port, SecureWorkload, Waiver } from '../constructs';
 import '../policy/testing';
-import { byKind, chartWithNamespace, container, newChart, NOW, PINNED, synth, synthError } from './helpers';
+import { byKind, chartWithNamespace, container, newApp, NOW, PINNED, synth, synthError } from './helpers';
 
 function deployment(overrides: Partial<ConstructorParameters<typeof SecureWorkload>[2]> = {}) {
   const { chart, ns } = chartWithNamespace();
@@ -281,7 +281,7 @@ describe('waivers', () => {
   });
 
   test('a development chart accepts tagged images through a recorded waiver', () => {
-    const chart = newChart({ environment: 'development' });
+    const chart = new BulwarkChart(newApp({ environment: 'development', trustedRegistries: ['docker.io/library', 'registry.example.com'] }), 'dev');
     const ns = new IsolatedNamespace(chart, 'dev');
     new SecureWorkload(chart, 'api', { namespace: ns, containers: [container({ image: Image.tagged('nginx', '1.27') })] });
     const d = byKind(synth(chart), 'Deployment');
