@@ -1,4 +1,4 @@
-import { KubeObject } from './types';
+import { KubeObject, RuleContext } from './types';
 
 /** A pod spec found inside an object, with the JSON path that leads to it. */
 export interface PodSpecSite {
@@ -9,6 +9,13 @@ export interface PodSpecSite {
   /** Pod metadata (template metadata for workloads): annotations matter to AppArmor and seccomp. */
   readonly metadata: { annotations?: Record<string, string>; labels?: Record<string, string> };
   readonly spec: any;
+  /**
+   * The object that holds the pod template and, for controllers, `replicas` (a Deployment's
+   * `spec`), with its path; undefined for a bare Pod or PodTemplate.
+   */
+  readonly owner?: { readonly path: string; readonly value: any };
+  /** True when the site was found by searching an object of a kind Bulwark does not know. */
+  readonly discovered?: boolean;
 }
 
 /** A container of a pod spec, with its path relative to the pod spec. */
@@ -19,10 +26,16 @@ export interface ContainerSite {
 }
 
 const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job']);
+/** Kinds whose pod spec lives at a fixed path: only that path is read for them. */
+export const KNOWN_POD_KINDS: ReadonlySet<string> = new Set(['Pod', 'PodTemplate', 'CronJob', ...TEMPLATE_KINDS]);
+/** How deep the search for pod specs in other kinds goes (JobSet nests one at depth 8). */
+export const POD_SEARCH_DEPTH = 64;
 
-/** Finds the pod spec a Pod, PodTemplate, workload or CronJob carries; undefined for other kinds. */
-export function podSpecOf(o: KubeObject): PodSpecSite | undefined {
-  if (!o || typeof o !== 'object') return undefined;
+function isObject(v: unknown): v is Record<string, any> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+function knownSite(o: KubeObject): PodSpecSite | undefined {
   if (o.kind === 'Pod' && o.spec) {
     return { path: 'spec', metadataPath: 'metadata', metadata: o.metadata ?? {}, spec: o.spec };
   }
@@ -30,13 +43,98 @@ export function podSpecOf(o: KubeObject): PodSpecSite | undefined {
     return { path: 'template.spec', metadataPath: 'template.metadata', metadata: o.template.metadata ?? {}, spec: o.template.spec };
   }
   if (TEMPLATE_KINDS.has(o.kind) && o.spec?.template?.spec) {
-    return { path: 'spec.template.spec', metadataPath: 'spec.template.metadata', metadata: o.spec.template.metadata ?? {}, spec: o.spec.template.spec };
+    return { path: 'spec.template.spec', metadataPath: 'spec.template.metadata', metadata: o.spec.template.metadata ?? {}, spec: o.spec.template.spec, owner: { path: 'spec', value: o.spec } };
   }
   if (o.kind === 'CronJob' && o.spec?.jobTemplate?.spec?.template?.spec) {
     const t = o.spec.jobTemplate.spec.template;
-    return { path: 'spec.jobTemplate.spec.template.spec', metadataPath: 'spec.jobTemplate.spec.template.metadata', metadata: t.metadata ?? {}, spec: t.spec };
+    return { path: 'spec.jobTemplate.spec.template.spec', metadataPath: 'spec.jobTemplate.spec.template.metadata', metadata: t.metadata ?? {}, spec: t.spec, owner: { path: 'spec.jobTemplate.spec', value: o.spec.jobTemplate.spec } };
   }
   return undefined;
+}
+
+/**
+ * True when `v` looks like a PodSpec: a non-empty `containers` array with at least one object
+ * naming a container or an image. Loose on purpose: a miss lets a pod through unchecked.
+ */
+export function looksLikePodSpec(v: unknown): v is { containers: any[] } {
+  return isObject(v) && Array.isArray(v.containers) && v.containers.length > 0
+    && v.containers.some((c: unknown) => isObject(c) && (typeof c.name === 'string' || typeof c.image === 'string'));
+}
+
+const key = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : `[${JSON.stringify(k)}]`);
+const child = (path: string, k: string) => (key(k).startsWith('[') ? `${path}${key(k)}` : path ? `${path}.${k}` : k);
+
+/**
+ * Every pod spec inside an object of a kind Bulwark does not know (Argo Rollouts, Knative
+ * Services, any custom resource embedding a PodSpec or PodTemplateSpec), depth-first in document
+ * order. Iterative, each node visited once: linear in the object's size, bounded in depth.
+ * `metadata` and `status` at the top are not searched: the first is the object's own, the second
+ * is written by its controller.
+ */
+function discoveredSites(o: KubeObject): PodSpecSite[] {
+  const sites: PodSpecSite[] = [];
+  const seen = new Set<object>();
+  // Pushed in reverse so that the stack pops in document order.
+  const stack: Array<{ value: any; path: string; depth: number; parent?: { value: any; path: string }; parentKey?: string; grand?: { value: any; path: string } }> = [];
+  const top = Object.keys(o).filter((k) => k !== 'metadata' && k !== 'status' && k !== 'apiVersion' && k !== 'kind');
+  for (const k of top.reverse()) stack.push({ value: (o as any)[k], path: k, depth: 1, parent: { value: o, path: '' }, parentKey: k });
+  while (stack.length > 0) {
+    const { value, path, depth, parent, parentKey, grand } = stack.pop()!;
+    if (!value || typeof value !== 'object' || seen.has(value) || depth > POD_SEARCH_DEPTH) continue;
+    seen.add(value);
+    if (looksLikePodSpec(value)) {
+      // A PodTemplateSpec is { metadata, spec }: the pod metadata is the spec's sibling, and the
+      // owner (where a controller keeps replicas) is the object holding the template. A bare
+      // PodSpec has no pod metadata of its own; its owner is the object holding it.
+      const template = parentKey === 'spec' && parent && isObject(parent.value) ? parent : undefined;
+      const owner = template ? grand : parent;
+      sites.push({
+        path,
+        metadataPath: template ? child(template.path, 'metadata') : path,
+        metadata: template && isObject(template.value.metadata) ? template.value.metadata : {},
+        spec: value,
+        discovered: true,
+        ...(owner && isObject(owner.value) ? { owner: { path: owner.path, value: owner.value } } : {}),
+      });
+    }
+    const entries: Array<[string, any]> = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [k, v] = entries[i];
+      if (!v || typeof v !== 'object') continue;
+      const p = Array.isArray(value) ? `${path}[${k}]` : child(path, k);
+      stack.push({ value: v, path: p, depth: depth + 1, parent: { value, path }, parentKey: Array.isArray(value) ? undefined : k, grand: parent });
+    }
+  }
+  return sites;
+}
+
+/**
+ * Every pod spec an object carries. Known kinds (Pod, PodTemplate, the workload controllers,
+ * CronJob) at their one fixed path; any other kind searched for embedded pod specs.
+ */
+export function podSpecsOf(o: KubeObject): PodSpecSite[] {
+  if (!o || typeof o !== 'object' || typeof o.kind !== 'string') return [];
+  if (KNOWN_POD_KINDS.has(o.kind)) {
+    const site = knownSite(o);
+    return site ? [site] : [];
+  }
+  return discoveredSites(o);
+}
+
+/** The first pod spec of an object (see podSpecsOf); undefined when it carries none. */
+export function podSpecOf(o: KubeObject): PodSpecSite | undefined {
+  return podSpecsOf(o)[0];
+}
+
+/** podSpecsOf, computed once per object per evaluation (rules share it through the context). */
+export function podSitesIn(o: KubeObject, context: RuleContext): readonly PodSpecSite[] {
+  const cache = context.memo('pod-spec/sites', () => new WeakMap<object, PodSpecSite[]>());
+  let sites = cache.get(o);
+  if (!sites) {
+    sites = podSpecsOf(o);
+    if (o && typeof o === 'object') cache.set(o, sites);
+  }
+  return sites;
 }
 
 /** Init containers, then containers, then ephemeral containers, as PSA visits them. */
@@ -69,4 +167,19 @@ export function joinQuote(items: readonly string[]): string {
 
 export function pluralize(singular: string, plural: string, n: number): string {
   return n === 1 ? singular : plural;
+}
+
+/** Known kinds that keep `spec.replicas` copies of their pods. */
+const REPLICATED_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
+
+/**
+ * How many copies of a site's pods its controller keeps, and the path of that field: for the
+ * replicated kinds (`spec.replicas`, default 1), and for a pod spec found in another kind whose
+ * owner declares a numeric `replicas` (an Argo Rollout, a custom resource's worker group).
+ * Undefined for everything else (bare pods, jobs, daemon sets, autoscaled Knative services).
+ */
+export function replicasOf(object: KubeObject, site: PodSpecSite): { count: number; path: string } | undefined {
+  if (REPLICATED_KINDS.has(object.kind)) return { count: object.spec?.replicas ?? 1, path: 'spec.replicas' };
+  const replicas = site.discovered ? site.owner?.value?.replicas : undefined;
+  return typeof replicas === 'number' && site.owner ? { count: replicas, path: join(site.owner.path, 'replicas') } : undefined;
 }

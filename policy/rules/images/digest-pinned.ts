@@ -1,4 +1,4 @@
-import { containersOf, podSpecOf } from '../../pod-spec';
+import { containersOf, join, podSitesIn } from '../../pod-spec';
 import { Rule, Violation } from '../../types';
 
 /** `repo@sha256:<64 hex>`, optionally with a tag before the digest. */
@@ -19,16 +19,14 @@ export const digestPinned: Rule = {
     { source: 'Checkov', id: 'CKV_K8S_43' },
     { source: 'Trivy', id: 'KSV013' },
   ],
-  check(object): Violation[] {
-    const site = podSpecOf(object);
-    if (!site) return [];
-    return containersOf(site.spec)
+  check(object, context): Violation[] {
+    return podSitesIn(object, context).flatMap((site) => containersOf(site.spec)
       .filter((c) => !DIGEST_PATTERN.test(String(c.container.image ?? '')))
       .map((c) => ({
-        path: `${site.path}.${c.path}.image`,
+        path: join(site.path, c.path, 'image'),
         container: c.name,
         reason: 'image not pinned by digest',
         detail: `container "${c.name}" image "${c.container.image ?? ''}" is not pinned by digest`,
-      }));
+      })));
   },
 };

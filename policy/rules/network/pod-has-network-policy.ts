@@ -1,4 +1,4 @@
-import { podSpecOf } from '../../pod-spec';
+import { join, podSitesIn } from '../../pod-spec';
 import { selectorsByNamespace } from '../../selectors';
 import { Rule, Violation } from '../../types';
 
@@ -15,20 +15,20 @@ export const podHasNetworkPolicy: Rule = {
     { source: 'kube-score', id: 'pod-networkpolicy' },
   ],
   check(object, context): Violation[] {
-    const site = podSpecOf(object);
-    if (!site) return [];
     const ns = object.metadata?.namespace ?? 'default';
-    const labels = site.metadata.labels ?? {};
-    const covered = new Set<string>();
-    for (const np of selectorsByNamespace(context, 'NetworkPolicy', (o) => o.spec?.podSelector).get(ns)?.selecting(labels) ?? []) {
-      const types: string[] = Array.isArray(np.spec?.policyTypes) ? np.spec.policyTypes : (np.spec?.egress ? ['Ingress', 'Egress'] : ['Ingress']);
-      types.forEach((t) => covered.add(t));
-    }
-    const missing = ['Ingress', 'Egress'].filter((t) => !covered.has(t));
-    return missing.length === 0 ? [] : [{
-      path: `${site.metadataPath}.labels`,
-      reason: 'no network policy',
-      detail: `pods are not selected by any NetworkPolicy for ${missing.join(' and ')} in namespace "${ns}"`,
-    }];
+    return podSitesIn(object, context).flatMap((site) => {
+      const labels = site.metadata.labels ?? {};
+      const covered = new Set<string>();
+      for (const np of selectorsByNamespace(context, 'NetworkPolicy', (o) => o.spec?.podSelector).get(ns)?.selecting(labels) ?? []) {
+        const types: string[] = Array.isArray(np.spec?.policyTypes) ? np.spec.policyTypes : (np.spec?.egress ? ['Ingress', 'Egress'] : ['Ingress']);
+        types.forEach((t) => covered.add(t));
+      }
+      const missing = ['Ingress', 'Egress'].filter((t) => !covered.has(t));
+      return missing.length === 0 ? [] : [{
+        path: join(site.metadataPath, 'labels'),
+        reason: 'no network policy',
+        detail: `pods are not selected by any NetworkPolicy for ${missing.join(' and ')} in namespace "${ns}"`,
+      }];
+    });
   },
 };

@@ -1,4 +1,4 @@
-import { podSpecOf } from '../../pod-spec';
+import { join, podSitesIn } from '../../pod-spec';
 import { Rule, Violation } from '../../types';
 import { POOL_LABEL_KEY, SENSITIVE_LABEL } from './pools';
 
@@ -13,15 +13,15 @@ export const sensitiveOnDedicatedPool: Rule = {
     { source: 'NSA/CISA', id: 'Kubernetes Hardening Guide: pod isolation on dedicated nodes' },
     { source: 'CIS', id: '5.7 (general policies: separate sensitive workloads)' },
   ],
-  check(object): Violation[] {
-    const site = podSpecOf(object);
-    if (!site || site.metadata.labels?.[SENSITIVE_LABEL] !== 'true') return [];
-    const terms: any[] = site.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
-    const pinned = terms.length > 0 && terms.every((t) => (t.matchExpressions ?? []).some((e: any) => e.key === POOL_LABEL_KEY && e.operator === 'In' && (e.values ?? []).length > 0));
-    return pinned ? [] : [{
-      path: `${site.path}.affinity.nodeAffinity`,
-      reason: 'sensitive workload not isolated',
-      detail: `pods are labelled ${SENSITIVE_LABEL}=true but have no required node affinity on ${POOL_LABEL_KEY}`,
-    }];
+  check(object, context): Violation[] {
+    return podSitesIn(object, context).filter((site) => site.metadata.labels?.[SENSITIVE_LABEL] === 'true').flatMap((site) => {
+      const terms: any[] = site.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+      const pinned = terms.length > 0 && terms.every((t) => (t?.matchExpressions ?? []).some((e: any) => e?.key === POOL_LABEL_KEY && e.operator === 'In' && (e.values ?? []).length > 0));
+      return pinned ? [] : [{
+        path: join(site.path, 'affinity.nodeAffinity'),
+        reason: 'sensitive workload not isolated',
+        detail: `pods are labelled ${SENSITIVE_LABEL}=true but have no required node affinity on ${POOL_LABEL_KEY}`,
+      }];
+    });
   },
 };

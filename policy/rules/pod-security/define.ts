@@ -1,4 +1,4 @@
-import { podSpecOf } from '../../pod-spec';
+import { join, podSitesIn } from '../../pod-spec';
 import { compareVersions, KubeObject, PolicyVersion, Reference, Rule, RuleContext, RuleMeta, Violation } from '../../types';
 
 export type PodSecurityLevel = 'baseline' | 'restricted';
@@ -78,15 +78,15 @@ export function definePodSecurityRule(props: PodSecurityRuleProps): PodSecurityR
     versions,
     entryAt,
     check(object: KubeObject, context: RuleContext): Violation[] {
-      const site = podSpecOf(object);
       const entry = entryAt(context.version);
-      if (!site || !entry) return [];
-      return entry.check(site.metadata, site.spec).map((pv) => ({
-        path: `${pv.inMetadata ? site.metadataPath : site.path}.${pv.field}`,
+      if (!entry) return [];
+      // Every pod spec the object carries (a custom resource may embed several), each checked alone.
+      return podSitesIn(object, context).flatMap((site) => entry.check(site.metadata, site.spec).map((pv) => ({
+        path: join(pv.inMetadata ? site.metadataPath : site.path, pv.field),
         ...(pv.container !== undefined ? { container: pv.container } : {}),
         reason,
         detail: pv.detail,
-      }));
+      })));
     },
   };
 }

@@ -1,4 +1,4 @@
-import { containersOf, podSpecOf } from '../../pod-spec';
+import { containersOf, podSitesIn } from '../../pod-spec';
 import { Rule, Violation, WAIVERS_ANNOTATION } from '../../types';
 import { readWaivers, waiverProblems } from '../../waivers';
 
@@ -14,7 +14,7 @@ export const validWaiver: Rule = {
     const path = `metadata.annotations["${WAIVERS_ANNOTATION}"]`;
     const { waivers, error } = readWaivers(object);
     if (error) return [{ path, reason: 'malformed waiver', detail: error }];
-    const containers = new Set(containersOf(podSpecOf(object)?.spec).map((c) => c.name));
+    const containers = new Set(podSitesIn(object, context).flatMap((site) => containersOf(site.spec).map((c) => c.name)));
     return waivers.flatMap((w, i) => {
       const problems = waiverProblems(w, context.catalog.get(w.rule), context.now);
       if (w.container !== undefined && !containers.has(w.container)) problems.push(`container "${w.container}" does not exist in this object`);

@@ -1,4 +1,4 @@
-import { podSpecOf } from '../../pod-spec';
+import { join, podSitesIn } from '../../pod-spec';
 import { Rule, Violation } from '../../types';
 
 export const dedicatedServiceAccount: Rule = {
@@ -13,11 +13,11 @@ export const dedicatedServiceAccount: Rule = {
     { source: 'kube-linter', id: 'default-service-account' },
     { source: 'Checkov', id: 'CKV_K8S_41' },
   ],
-  check(object): Violation[] {
-    const site = podSpecOf(object);
-    if (!site) return [];
-    const name = site.spec.serviceAccountName ?? site.spec.serviceAccount;
-    if (name && name !== 'default') return [];
-    return [{ path: `${site.path}.serviceAccountName`, reason: 'default service account', detail: 'pod must set serviceAccountName to a dedicated ServiceAccount' }];
+  check(object, context): Violation[] {
+    return podSitesIn(object, context).flatMap((site) => {
+      const name = site.spec.serviceAccountName ?? site.spec.serviceAccount;
+      if (name && name !== 'default') return [];
+      return [{ path: join(site.path, 'serviceAccountName'), reason: 'default service account', detail: 'pod must set serviceAccountName to a dedicated ServiceAccount' }];
+    });
   },
 };

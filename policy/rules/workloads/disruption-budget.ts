@@ -1,8 +1,6 @@
-import { podSpecOf } from '../../pod-spec';
+import { podSitesIn, replicasOf } from '../../pod-spec';
 import { selectorsByNamespace } from '../../selectors';
 import { Rule, Violation } from '../../types';
-
-const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
 
 export const disruptionBudget: Rule = {
   id: 'workloads/disruption-budget',
@@ -16,10 +14,12 @@ export const disruptionBudget: Rule = {
     { source: 'Polaris', id: 'missingPodDisruptionBudget' },
   ],
   check(object, context): Violation[] {
-    const site = podSpecOf(object);
-    if (!site || !REPLICATED.has(object.kind) || (object.spec?.replicas ?? 1) < 2) return [];
     const ns = object.metadata?.namespace ?? 'default';
-    const covered = (selectorsByNamespace(context, 'PodDisruptionBudget', (o) => o.spec?.selector).get(ns)?.selecting(site.metadata.labels ?? {}).length ?? 0) > 0;
-    return covered ? [] : [{ path: 'spec.replicas', reason: 'no PodDisruptionBudget', detail: `${object.spec.replicas} replicas but no PodDisruptionBudget selects the pods` }];
+    return podSitesIn(object, context).flatMap((site) => {
+      const replicas = replicasOf(object, site);
+      if (!replicas || replicas.count < 2) return [];
+      const covered = (selectorsByNamespace(context, 'PodDisruptionBudget', (o) => o.spec?.selector).get(ns)?.selecting(site.metadata.labels ?? {}).length ?? 0) > 0;
+      return covered ? [] : [{ path: replicas.path, reason: 'no PodDisruptionBudget', detail: `${replicas.count} replicas but no PodDisruptionBudget selects the pods` }];
+    });
   },
 };

@@ -1,4 +1,4 @@
-import { containersOf, podSpecOf } from '../../pod-spec';
+import { containersOf, join, podSitesIn } from '../../pod-spec';
 import { Rule, Violation } from '../../types';
 
 /** UIDs and GIDs below this may collide with host accounts. */
@@ -16,22 +16,22 @@ export const highUidGid: Rule = {
     { source: 'Checkov', id: 'CKV_K8S_40' },
     { source: 'Trivy', id: 'KSV020, KSV021' },
   ],
-  check(object): Violation[] {
-    const site = podSpecOf(object);
-    if (!site) return [];
-    const pod = site.spec.securityContext ?? {};
-    return containersOf(site.spec).flatMap((c) => {
+  check(object, context): Violation[] {
+    return podSitesIn(object, context).flatMap((site) => {
+      const pod = site.spec.securityContext ?? {};
+      return containersOf(site.spec).flatMap((c) => {
       const sc = c.container.securityContext ?? {};
       const bad = (['runAsUser', 'runAsGroup'] as const).filter((f) => {
         const id = sc[f] ?? pod[f];
         return typeof id !== 'number' || id < MIN_ID;
       });
       return bad.length === 0 ? [] : [{
-        path: `${site.path}.${c.path}.securityContext`,
+        path: join(site.path, c.path, 'securityContext'),
         container: c.name,
         reason: 'low or unset UID/GID',
         detail: `container "${c.name}" must run with ${bad.map((f) => `${f} >= ${MIN_ID} (is ${sc[f] ?? pod[f] ?? 'unset'})`).join(' and ')}`,
       }];
+      });
     });
   },
 };

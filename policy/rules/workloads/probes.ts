@@ -1,4 +1,4 @@
-import { podSpecOf } from '../../pod-spec';
+import { join, podSitesIn, PodSpecSite } from '../../pod-spec';
 import { Rule, Violation } from '../../types';
 
 /** Kinds that run indefinitely: a container without probes there is restarted blind and served blind. */
@@ -17,18 +17,23 @@ export const probes: Rule = {
     { source: 'kube-score', id: 'pod-probes' },
     { source: 'Checkov', id: 'CKV_K8S_8, CKV_K8S_9' },
   ],
-  check(object): Violation[] {
-    const site = podSpecOf(object);
-    if (!site || !LONG_RUNNING.has(object.kind)) return [];
-    const containers: any[] = Array.isArray(site.spec.containers) ? site.spec.containers : [];
-    return containers.flatMap((c, i) => {
+  check(object, context): Violation[] {
+    return podSitesIn(object, context).filter((site) => longRunning(object.kind, site)).flatMap((site) => {
+      const containers: any[] = Array.isArray(site.spec.containers) ? site.spec.containers : [];
+      return containers.flatMap((c, i) => {
       const missing = ['livenessProbe', 'readinessProbe'].filter((p) => c?.[p] == null);
       return missing.length === 0 ? [] : [{
-        path: `${site.path}.containers[${i}]`,
+        path: join(site.path, `containers[${i}]`),
         container: String(c?.name),
         reason: 'missing probes',
         detail: `container "${c?.name}" must set ${missing.join(' and ')}`,
       }];
+      });
     });
   },
 };
+
+/** A known long-running kind, or a pod spec found in another kind whose owner keeps replicas (an Argo Rollout). */
+function longRunning(kind: string, site: PodSpecSite): boolean {
+  return LONG_RUNNING.has(kind) || (site.discovered === true && typeof site.owner?.value?.replicas === 'number');
+}

@@ -1,4 +1,4 @@
-import { containersOf, podSpecOf } from '../../pod-spec';
+import { containersOf, join, podSitesIn } from '../../pod-spec';
 import { Rule, Violation } from '../../types';
 
 export const readOnlyRootFilesystem: Rule = {
@@ -16,16 +16,14 @@ export const readOnlyRootFilesystem: Rule = {
     { source: 'Checkov', id: 'CKV_K8S_22' },
     { source: 'Trivy', id: 'KSV014' },
   ],
-  check(object): Violation[] {
-    const site = podSpecOf(object);
-    if (!site) return [];
-    return containersOf(site.spec)
+  check(object, context): Violation[] {
+    return podSitesIn(object, context).flatMap((site) => containersOf(site.spec)
       .filter((c) => c.container.securityContext?.readOnlyRootFilesystem !== true)
       .map((c) => ({
-        path: `${site.path}.${c.path}.securityContext.readOnlyRootFilesystem`,
+        path: join(site.path, c.path, 'securityContext.readOnlyRootFilesystem'),
         container: c.name,
         reason: 'writable root filesystem',
         detail: `container "${c.name}" must set securityContext.readOnlyRootFilesystem=true`,
-      }));
+      })));
   },
 };

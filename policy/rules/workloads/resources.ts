@@ -1,4 +1,4 @@
-import { containersOf, podSpecOf } from '../../pod-spec';
+import { containersOf, join, podSitesIn } from '../../pod-spec';
 import { Rule, Violation } from '../../types';
 
 const RESOURCES = ['cpu', 'memory', 'ephemeral-storage'];
@@ -18,20 +18,18 @@ export const resources: Rule = {
     { source: 'Checkov', id: 'CKV_K8S_10, CKV_K8S_11, CKV_K8S_12, CKV_K8S_13' },
     { source: 'Trivy', id: 'KSV011, KSV015, KSV016, KSV018' },
   ],
-  check(object): Violation[] {
-    const site = podSpecOf(object);
-    if (!site) return [];
-    return containersOf(site.spec).filter((c) => c.path.startsWith('ephemeralContainers') === false).flatMap((c) => {
+  check(object, context): Violation[] {
+    return podSitesIn(object, context).flatMap((site) => containersOf(site.spec).filter((c) => c.path.startsWith('ephemeralContainers') === false).flatMap((c) => {
       const missing: string[] = [];
       for (const kind of ['requests', 'limits']) {
         for (const r of RESOURCES) if (c.container.resources?.[kind]?.[r] == null) missing.push(`${kind}.${r}`);
       }
       return missing.length === 0 ? [] : [{
-        path: `${site.path}.${c.path}.resources`,
+        path: join(site.path, c.path, 'resources'),
         container: c.name,
         reason: 'missing resource requests or limits',
         detail: `container "${c.name}" must set resources ${missing.join(', ')}`,
       }];
-    });
+    }));
   },
 };

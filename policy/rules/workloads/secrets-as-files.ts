@@ -1,4 +1,4 @@
-import { containersOf, podSpecOf } from '../../pod-spec';
+import { containersOf, join, podSitesIn } from '../../pod-spec';
 import { Rule, Violation } from '../../types';
 
 export const secretsAsFiles: Rule = {
@@ -13,22 +13,20 @@ export const secretsAsFiles: Rule = {
     { source: 'kube-linter', id: 'env-var-secret, read-secret-from-env-var' },
     { source: 'Checkov', id: 'CKV_K8S_35' },
   ],
-  check(object): Violation[] {
-    const site = podSpecOf(object);
-    if (!site) return [];
-    return containersOf(site.spec).flatMap((c) => {
+  check(object, context): Violation[] {
+    return podSitesIn(object, context).flatMap((site) => containersOf(site.spec).flatMap((c) => {
       const out: Violation[] = [];
       (Array.isArray(c.container.env) ? c.container.env : []).forEach((e: any, i: number) => {
         if (e?.valueFrom?.secretKeyRef) {
-          out.push({ path: `${site.path}.${c.path}.env[${i}]`, container: c.name, reason: 'secret in environment', detail: `container "${c.name}" reads secret "${e.valueFrom.secretKeyRef.name}" into env var ${e.name}` });
+          out.push({ path: join(site.path, c.path, `env[${i}]`), container: c.name, reason: 'secret in environment', detail: `container "${c.name}" reads secret "${e.valueFrom.secretKeyRef.name}" into env var ${e.name}` });
         }
       });
       (Array.isArray(c.container.envFrom) ? c.container.envFrom : []).forEach((e: any, i: number) => {
         if (e?.secretRef) {
-          out.push({ path: `${site.path}.${c.path}.envFrom[${i}]`, container: c.name, reason: 'secret in environment', detail: `container "${c.name}" loads secret "${e.secretRef.name}" into its environment` });
+          out.push({ path: join(site.path, c.path, `envFrom[${i}]`), container: c.name, reason: 'secret in environment', detail: `container "${c.name}" loads secret "${e.secretRef.name}" into its environment` });
         }
       });
       return out;
-    });
+    }));
   },
 };

@@ -1,4 +1,4 @@
-import { podSpecOf } from '../../pod-spec';
+import { join, podSitesIn } from '../../pod-spec';
 import { Rule, Violation } from '../../types';
 
 export const serviceAccountToken: Rule = {
@@ -15,13 +15,11 @@ export const serviceAccountToken: Rule = {
     { source: 'Checkov', id: 'CKV_K8S_38' },
     { source: 'Trivy', id: 'KSV036' },
   ],
-  check(object): Violation[] {
-    const site = podSpecOf(object);
-    if (!site || site.spec.automountServiceAccountToken === false) return [];
-    return [{
-      path: `${site.path}.automountServiceAccountToken`,
+  check(object, context): Violation[] {
+    return podSitesIn(object, context).filter((site) => site.spec.automountServiceAccountToken !== false).map((site) => ({
+      path: join(site.path, 'automountServiceAccountToken'),
       reason: 'service account token automounted',
       detail: 'pod must set automountServiceAccountToken=false',
-    }];
+    }));
   },
 };

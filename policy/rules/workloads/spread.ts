@@ -1,7 +1,5 @@
-import { podSpecOf } from '../../pod-spec';
+import { join, podSitesIn, replicasOf } from '../../pod-spec';
 import { Rule, Violation } from '../../types';
-
-const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
 
 export const spread: Rule = {
   id: 'workloads/spread',
@@ -15,11 +13,13 @@ export const spread: Rule = {
     { source: 'kube-score', id: 'deployment-has-host-podantiaffinity' },
     { source: 'Polaris', id: 'topologySpreadConstraint' },
   ],
-  check(object): Violation[] {
-    const site = podSpecOf(object);
-    if (!site || !REPLICATED.has(object.kind) || (object.spec?.replicas ?? 1) < 2) return [];
-    const spec = site.spec;
-    if ((Array.isArray(spec.topologySpreadConstraints) && spec.topologySpreadConstraints.length > 0) || spec.affinity?.podAntiAffinity) return [];
-    return [{ path: `${site.path}.topologySpreadConstraints`, reason: 'replicas not spread', detail: `${object.spec.replicas} replicas with no topologySpreadConstraints or podAntiAffinity` }];
+  check(object, context): Violation[] {
+    return podSitesIn(object, context).flatMap((site) => {
+      const replicas = replicasOf(object, site);
+      if (!replicas || replicas.count < 2) return [];
+      const spec = site.spec;
+      if ((Array.isArray(spec.topologySpreadConstraints) && spec.topologySpreadConstraints.length > 0) || spec.affinity?.podAntiAffinity) return [];
+      return [{ path: join(site.path, 'topologySpreadConstraints'), reason: 'replicas not spread', detail: `${replicas.count} replicas with no topologySpreadConstraints or podAntiAffinity` }];
+    });
   },
 };
