@@ -65,7 +65,8 @@ describe('metadata endpoint', () => {
     ['an egress rule with no destination', [{}], 1],
     ['an egress rule with ports but no destination', [{ ports: [{ port: 80 }] }], 1],
     ['IPv6 everywhere without the metadata exception', [{ to: [{ ipBlock: { cidr: '::/0' } }] }], 1],
-    ['IPv6 everywhere with it', [{ to: [{ ipBlock: { cidr: '::/0', except: ['fd00:ec2::254/128'] } }] }], 0],
+    ['IPv6 everywhere excepting only the AWS IPv6 address', [{ to: [{ ipBlock: { cidr: '::/0', except: ['fd00:ec2::254/128'] } }] }], 1],
+    ['IPv6 everywhere excepting every native IPv6 metadata address', [{ to: [{ ipBlock: { cidr: '::/0', except: ['fd00:ec2::254/128', 'fd20:ce::254/128', 'fe80::a9fe:a9fe/128'] } }] }], 0],
     ['a range that does not contain it', [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }], 0],
   ])('%s', (_what, egress, n) => {
     expect(hit(egress)).toHaveLength(n);

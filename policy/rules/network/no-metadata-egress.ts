@@ -8,8 +8,8 @@ export const noMetadataEgress: Rule = {
   title: 'Egress rules must never reach the cloud metadata endpoint',
   severity: 'high',
   waivable: false,
-  rationale: 'The instance metadata service (169.254.169.254) hands out the node\'s cloud credentials; a pod that reaches it can act as the node in the cloud account.',
-  remediation: `Give every egress rule a destination, and add ${METADATA_RANGES.join(' / ')} to ipBlock.except of every egress ipBlock whose cidr contains it.`,
+  rationale: 'The instance metadata service (169.254.169.254, and its other addresses: IPv6, IPv4-mapped IPv6, other clouds) hands out the node\'s cloud credentials; a pod that reaches it can act as the node in the cloud account.',
+  remediation: `Give every egress rule a destination, and add to ipBlock.except every metadata range its cidr contains, in the cidr's own notation (${METADATA_RANGES.join(', ')}).`,
   references: [
     { source: 'NSA/CISA', id: 'Kubernetes Hardening Guide: network separation' },
     { source: 'CIS', id: '5.3.2' },
@@ -20,11 +20,11 @@ export const noMetadataEgress: Rule = {
     return egress.flatMap((rule, i) => {
       const to: any[] = Array.isArray(rule?.to) ? rule.to : [];
       // No destination means every destination, the metadata endpoint included.
-      if (to.length === 0) return [{ path: `spec.egress[${i}]`, reason: 'metadata endpoint reachable', detail: `egress rule ${i} has no "to", so it allows every destination including ${METADATA_RANGES.join(' and ')}` }];
+      if (to.length === 0) return [{ path: `spec.egress[${i}]`, reason: 'metadata endpoint reachable', detail: `egress rule ${i} has no "to", so it allows every destination including ${METADATA_RANGES.join(', ')}` }];
       return to.flatMap((peer: any, j: number) => {
         const cidr = peer?.ipBlock?.cidr;
         if (typeof cidr !== 'string') return [];
-        const except: string[] = Array.isArray(peer.ipBlock.except) ? peer.ipBlock.except : [];
+        const except: string[] = Array.isArray(peer.ipBlock.except) ? peer.ipBlock.except.filter((e: unknown) => typeof e === 'string') : [];
         const open = metadataInside(cidr).filter((m) => !except.some((e) => cidrCovers(e, m)));
         return open.length === 0 ? [] : [{ path: `spec.egress[${i}].to[${j}].ipBlock`, reason: 'metadata endpoint reachable', detail: `egress to ${cidr} does not except ${open.join(', ')}` }];
       });
