@@ -122,9 +122,10 @@ describe('the rule, on any YAML', () => {
   test.each([
     ['an allowed namespace tolerating its pool', pod('team-a', [{ key: 'bulwark.dev/dedicated', operator: 'Equal', value: 'payments', effect: 'NoSchedule' }]), []],
     ['another namespace tolerating the pool', pod('team-b', [{ key: 'bulwark.dev/dedicated', operator: 'Equal', value: 'payments' }]), ['dedicated pool not allowed']],
-    ['a toleration of every value of the key, in an allowed namespace', pod('team-a', [{ key: 'bulwark.dev/dedicated', operator: 'Exists' }]), []],
+    // Exists also tolerates pools declared elsewhere or later: refused even where every declared pool allows it.
+    ['a toleration of every value of the key, in an allowed namespace', pod('team-a', [{ key: 'bulwark.dev/dedicated', operator: 'Exists' }]), ['tolerates every dedicated pool']],
     ['a toleration of every value of the key, elsewhere', pod('team-b', [{ key: 'bulwark.dev/dedicated', operator: 'Exists' }]), ['tolerates every dedicated pool']],
-    ['a toleration of every taint, in an allowed namespace', pod('team-a', [{ operator: 'Exists' }]), []],
+    ['a toleration of every taint, in an allowed namespace', pod('team-a', [{ operator: 'Exists' }]), ['tolerates every dedicated pool']],
     ['a toleration of every taint, elsewhere', pod('team-b', [{ operator: 'Exists' }]), ['tolerates every dedicated pool']],
     ['an undeclared pool', pod('team-a', [{ key: 'bulwark.dev/dedicated', operator: 'Equal', value: 'ghost' }]), ['unknown dedicated pool']],
     ['an unrelated toleration', pod('team-b', [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' }]), []],
