@@ -1,8 +1,11 @@
 import { digestPinned } from './rules/images/digest-pinned';
+import { trustedRegistry } from './rules/images/trusted-registry';
 import { noDefaultNamespace } from './rules/namespaces/no-default-namespace';
 import { podSecurityLabels } from './rules/namespaces/pod-security-labels';
 import { dedicatedPoolToleration } from './rules/nodes/dedicated-pool-toleration';
 import { sensitiveOnDedicatedPool } from './rules/nodes/sensitive-on-dedicated-pool';
+import { noAllowAllIngress } from './rules/network/no-allow-all-ingress';
+import { noExternalIps } from './rules/network/no-external-ips';
 import { noExternalServices } from './rules/network/no-external-services';
 import { noMetadataEgress } from './rules/network/no-metadata-egress';
 import { podHasNetworkPolicy } from './rules/network/pod-has-network-policy';
@@ -34,9 +37,9 @@ import { Rule, RuleMeta } from './types';
 
 /** Bulwark's hardening rules beyond the Pod Security Standards. */
 export const RECOMMENDED_RULES: readonly Rule[] = [
-  digestPinned, readOnlyRootFilesystem, resources, probes, secretsAsFiles, serviceAccountToken,
+  digestPinned, trustedRegistry, readOnlyRootFilesystem, resources, probes, secretsAsFiles, serviceAccountToken,
   dedicatedServiceAccount, highUidGid, disruptionBudget, spread, noDefaultNamespace, podSecurityLabels, podHasNetworkPolicy,
-  noMetadataEgress, noExternalServices,
+  noMetadataEgress, noAllowAllIngress, noExternalServices, noExternalIps,
   noWildcards, noEscalationVerbs, noExecAttach, secretsByName, noPrivilegedBindings, noSensitiveApis,
   noSystemRoleBindings, noAggregationToBuiltin, noCatchAllSubjects, noNamespaceNodeMutation, noAdmissionPolicyChanges, noSecretCreation,
   noCrossNamespaceWorkloads, dedicatedPoolToleration, sensitiveOnDedicatedPool,

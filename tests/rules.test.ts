@@ -14,9 +14,15 @@ import { pssFixturesRoot, pssFixturesSkipped } from './helpers/pss-fixtures';
 const FIXTURES = path.join(__dirname, 'fixtures');
 const PSS_SKIPPED = pssFixturesSkipped(); // no Go and BULWARK_ALLOW_NO_GO=1
 const pssIds = new Set(POD_SECURITY_RULES.map((r) => r.id));
+/** Every fixture image is under registry.example.com: rule images/trusted-registry applies to all of them. */
+const TRUSTED_REGISTRIES = ['registry.example.com'];
 
 function load(file: string): KubeObject[] {
-  return parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJSON());
+  const docs = parseAllDocuments(fs.readFileSync(file, 'utf8'));
+  // A fixture that is not valid YAML would pass vacuously.
+  const errors = docs.flatMap((d) => d.errors);
+  if (errors.length > 0) throw new Error(`${file}: ${errors[0].message}`);
+  return docs.map((d) => d.toJSON());
 }
 
 function files(rule: string, kind: 'pass' | 'fail'): string[] {
@@ -50,13 +56,13 @@ describe.each(CATALOG.map((r) => [r.id, r] as const))('%s', (id, rule) => {
 
   test.each(files(id, 'pass').map((f) => [path.relative(FIXTURES, f), f]))('allows %s with no finding at all', (_n, file) => {
     const [subject, ...context] = load(file);
-    const findings = evaluate([subject], { context, now: NOW });
+    const findings = evaluate([subject], { context, now: NOW, trustedRegistries: TRUSTED_REGISTRIES });
     expect(findings.map((f) => `${f.ruleId}: ${f.detail}`)).toEqual([]);
   });
 
   test.each(files(id, 'fail').map((f) => [path.relative(FIXTURES, f), f]))('denies %s by this rule and no other', (_n, file) => {
     const [subject, ...context] = load(file);
-    const findings = evaluate([subject], { context, now: NOW });
+    const findings = evaluate([subject], { context, now: NOW, trustedRegistries: TRUSTED_REGISTRIES });
     expect([...new Set(findings.map((f) => f.ruleId))]).toEqual([id]);
   });
 });
