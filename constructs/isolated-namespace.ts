@@ -1,8 +1,9 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SHARED_NAMESPACES } from '../policy/rules/namespaces/no-default-namespace';
-import { byCodePoint, formatVersion } from '../policy/types';
+import { byCodePoint, formatVersion, KubeObject } from '../policy/types';
 import { BulwarkChart } from './bulwark-chart';
+import { refuseFindings } from './engine-check';
 import { assertDnsLabel, BulwarkError } from './errors';
 import { INetworkPeer, NAMESPACE_NAME_LABEL, NetworkPolicyPeer, PolicyRules } from './network-peer';
 import { Port } from './port';
@@ -129,17 +130,18 @@ export class IsolatedNamespace extends Construct implements INetworkPeer {
         throw new BulwarkError(who, `quota["${k}"]`, v, 'workloads/resources', 'is not a quantity', 'Give every quota entry a quantity, e.g. "4" or "8Gi".');
       }
     }
-    // Raising the external-Service quota is relaxing a default: only through a Waiver.
-    const exposes = ['services.loadbalancers', 'services.nodeports'].filter((k) => quota[k] !== '0');
-    if (exposes.length > 0 && !(props.waivers ?? []).some((w) => w.ruleId === 'network/no-external-services')) {
-      throw new BulwarkError(who, `quota["${exposes[0]}"]`, quota[exposes[0]], 'network/no-external-services', 'allows externally exposed Services',
-        'Keep it at "0", or add a Waiver of network/no-external-services to this namespace saying why.');
-    }
     this.quota = new ApiObject(this, 'Quota', {
       apiVersion: 'v1',
       kind: 'ResourceQuota',
       metadata: { name: 'quota', namespace: ns },
       spec: { hard: sortKeys(quota) },
+    });
+    // Raising the external-Service quota relaxes rule network/no-external-services: the namespace's
+    // waivers travel with the quota, and the engine decides whether they cover it.
+    attachWaivers(this.quota, props.waivers ?? []);
+    refuseFindings(who, chart, [this.quota.toJson() as KubeObject], (f) => {
+      const key = /^spec\.hard\["(.+)"\]$/.exec(f.path)?.[1];
+      return key ? { prop: `quota["${key}"]`, value: quota[key] } : undefined;
     });
 
     // Defaults for containers that come from elsewhere (Helm, kubectl run): rule workloads/resources.

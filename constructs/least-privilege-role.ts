@@ -1,8 +1,8 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CATALOG } from '../policy/catalog';
-import { ruleContext } from '../policy/engine';
-import { KubeObject, Rule } from '../policy/types';
+import { KubeObject, WAIVERS_ANNOTATION } from '../policy/types';
+import { writeWaivers } from '../policy/waivers';
+import { refuseFindings } from './engine-check';
 import { BulwarkChart } from './bulwark-chart';
 import { assertDnsLabel, BulwarkError } from './errors';
 import { IsolatedNamespace } from './isolated-namespace';
@@ -47,9 +47,6 @@ export interface LeastPrivilegeRoleProps {
   /** Waivers for the role and its bindings. @default - none */
   readonly waivers?: readonly Waiver[];
 }
-
-/** RBAC rules are checked as each grant is added: the same rules the engine runs at synth. */
-const ROLE_RULES: readonly Rule[] = CATALOG.filter((r) => r.id.startsWith('rbac/'));
 
 const KIND_TO_RESOURCE: Record<string, [string, string]> = {
   ConfigMap: ['', 'configmaps'], Secret: ['', 'secrets'], Service: ['', 'services'], ServiceAccount: ['', 'serviceaccounts'],
@@ -157,14 +154,13 @@ export class LeastPrivilegeRole extends Construct {
     return obj;
   }
 
+  /** Asks the engine about the candidate object, carrying this role's waivers as it will be written. */
   private refuseUnlessWaived(candidate: KubeObject, prop: string, value: unknown, context: KubeObject[] = []): void {
-    const objects = [candidate, ...context];
-    for (const rule of ROLE_RULES) {
-      const hits = rule.check(candidate, ruleContext(objects, { version: this.chart.version, now: new Date() }));
-      if (hits.length > 0 && !(rule.waivable && this.waivers.some((w) => w.ruleId === rule.id))) {
-        throw new BulwarkError(this.who, prop, value, rule.id, `is refused: ${hits[0].reason}`, `${rule.remediation} Or add a Waiver of ${rule.id} with the reason.`);
-      }
-    }
+    const waived: KubeObject = this.waivers.length === 0 ? candidate : {
+      ...candidate,
+      metadata: { ...candidate.metadata, annotations: { ...candidate.metadata?.annotations, [WAIVERS_ANNOTATION]: writeWaivers(this.waivers.map((w) => w.toSpec())) } },
+    };
+    refuseFindings(this.who, this.chart, [waived], () => ({ prop, value }), context);
   }
 }
 

@@ -1,9 +1,8 @@
 import { Size } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
-// The typed quantity the cdk8s-plus-27 object mappers expect; a plain string would be dropped.
-import { Quantity as KubeQuantity } from 'cdk8s-plus-27/lib/imports/k8s';
+import { IConfigSource } from './config-map';
 import { Image } from './image';
 import { Port } from './port';
+import { Probe } from './probe';
 import { Waiver } from './waiver';
 
 /** A quantity such as "100m", "1", "128Mi". */
@@ -46,6 +45,36 @@ export interface SecretEnv {
   readonly key: string;
 }
 
+/** A ConfigMap mounted as read-only files, one per key. */
+export interface ConfigFiles {
+  readonly config: IConfigSource;
+  readonly mountPath: string;
+}
+
+/** One key of a ConfigMap as an environment variable. */
+export interface ConfigEnv {
+  readonly config: IConfigSource;
+  readonly key: string;
+}
+
+export type AccessMode = 'ReadWriteOnce' | 'ReadWriteOncePod' | 'ReadOnlyMany' | 'ReadWriteMany';
+
+/**
+ * Storage that outlives the pod: a PersistentVolumeClaim for a Deployment, a volume claim
+ * template (one claim per replica) for a StatefulSet.
+ */
+export interface PersistentPath {
+  /** Volume and claim name, unique in the workload. */
+  readonly name: string;
+  readonly path: string;
+  /** A quantity, e.g. "10Gi". */
+  readonly size: string;
+  /** @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
+  /** @default "ReadWriteOnce" */
+  readonly accessMode?: AccessMode;
+}
+
 export interface WritablePath {
   readonly path: string;
   /** @default Size.mebibytes(64) */
@@ -77,6 +106,12 @@ export interface SecureContainerProps {
   readonly secretEnv?: Readonly<Record<string, SecretEnv>>;
   /** Secrets mounted as read-only files. @default - none */
   readonly secretFiles?: readonly SecretFile[];
+  /** ConfigMaps mounted as read-only files. @default - none */
+  readonly configFiles?: readonly ConfigFiles[];
+  /** ConfigMap keys as environment variables. @default - none */
+  readonly configEnv?: Readonly<Record<string, ConfigEnv>>;
+  /** Persistent, writable storage (Deployment and StatefulSet). @default - none */
+  readonly persistentPaths?: readonly PersistentPath[];
   /** @default - DEFAULT_RESOURCES: requests and limits for cpu, memory and ephemeral storage (rule workloads/resources) */
   readonly resources?: ContainerResources;
   /**
@@ -86,11 +121,11 @@ export interface SecureContainerProps {
    */
   readonly writablePaths?: readonly WritablePath[];
   /** @default - none; long-running workloads fail synth without one unless workloads/probes is waived */
-  readonly liveness?: kplus.Probe;
+  readonly liveness?: Probe;
   /** @default - none; long-running workloads fail synth without one unless workloads/probes is waived */
-  readonly readiness?: kplus.Probe;
+  readonly readiness?: Probe;
   /** @default - none */
-  readonly startup?: kplus.Probe;
+  readonly startup?: Probe;
   /** Waivers scoped to this container. @default - none */
   readonly waivers?: readonly Waiver[];
 }
@@ -128,14 +163,10 @@ export function quantityValue(q: Quantity): number {
   return Number(m[1]) * UNITS[m[3] ?? ''];
 }
 
-/**
- * The resources block for a JSON patch of a cdk8s-plus-27 object, whose mapper renders each
- * KubeQuantity as its string.
- */
-export function renderResources(r: Required<ContainerResources>): { requests: Record<string, KubeQuantity>; limits: Record<string, KubeQuantity> } {
-  const q = KubeQuantity.fromString;
+/** The resources block of a container: requests and limits for cpu, memory and ephemeral storage. */
+export function renderResources(r: Required<ContainerResources>): { requests: Record<string, string>; limits: Record<string, string> } {
   return {
-    requests: { cpu: q(r.cpu.request), 'ephemeral-storage': q(r.ephemeralStorage.request), memory: q(r.memory.request) },
-    limits: { cpu: q(r.cpu.limit), 'ephemeral-storage': q(r.ephemeralStorage.limit), memory: q(r.memory.limit) },
+    requests: { cpu: r.cpu.request, 'ephemeral-storage': r.ephemeralStorage.request, memory: r.memory.request },
+    limits: { cpu: r.cpu.limit, 'ephemeral-storage': r.ephemeralStorage.limit, memory: r.memory.limit },
   };
 }

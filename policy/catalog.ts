@@ -6,6 +6,7 @@ import { dedicatedPoolToleration } from './rules/nodes/dedicated-pool-toleration
 import { sensitiveOnDedicatedPool } from './rules/nodes/sensitive-on-dedicated-pool';
 import { noAllowAllIngress } from './rules/network/no-allow-all-ingress';
 import { noExternalIps } from './rules/network/no-external-ips';
+import { ingressTls } from './rules/network/ingress-tls';
 import { noExternalServices } from './rules/network/no-external-services';
 import { noMetadataEgress } from './rules/network/no-metadata-egress';
 import { podHasNetworkPolicy } from './rules/network/pod-has-network-policy';
@@ -25,6 +26,7 @@ import { noSecretCreation } from './rules/rbac/no-secret-creation';
 import { noSystemRoleBindings } from './rules/rbac/no-system-role-bindings';
 import { validWaiver } from './rules/waivers/valid-waiver';
 import { dedicatedServiceAccount } from './rules/workloads/dedicated-service-account';
+import { autoscalerOwnsReplicas } from './rules/workloads/autoscaler-owns-replicas';
 import { disruptionBudget } from './rules/workloads/disruption-budget';
 import { highUidGid } from './rules/workloads/high-uid-gid';
 import { probes } from './rules/workloads/probes';
@@ -38,8 +40,8 @@ import { Rule, RuleMeta } from './types';
 /** Bulwark's hardening rules beyond the Pod Security Standards. */
 export const RECOMMENDED_RULES: readonly Rule[] = [
   digestPinned, trustedRegistry, readOnlyRootFilesystem, resources, probes, secretsAsFiles, serviceAccountToken,
-  dedicatedServiceAccount, highUidGid, disruptionBudget, spread, noDefaultNamespace, podSecurityLabels, podHasNetworkPolicy,
-  noMetadataEgress, noAllowAllIngress, noExternalServices, noExternalIps,
+  dedicatedServiceAccount, highUidGid, disruptionBudget, autoscalerOwnsReplicas, spread, noDefaultNamespace, podSecurityLabels, podHasNetworkPolicy,
+  noMetadataEgress, noAllowAllIngress, noExternalServices, noExternalIps, ingressTls,
   noWildcards, noEscalationVerbs, noExecAttach, secretsByName, noPrivilegedBindings, noSensitiveApis,
   noSystemRoleBindings, noAggregationToBuiltin, noCatchAllSubjects, noNamespaceNodeMutation, noAdmissionPolicyChanges, noSecretCreation,
   noCrossNamespaceWorkloads, dedicatedPoolToleration, sensitiveOnDedicatedPool,

@@ -178,8 +178,31 @@ const REPLICATED_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
  * owner declares a numeric `replicas` (an Argo Rollout, a custom resource's worker group).
  * Undefined for everything else (bare pods, jobs, daemon sets, autoscaled Knative services).
  */
-export function replicasOf(object: KubeObject, site: PodSpecSite): { count: number; path: string } | undefined {
-  if (REPLICATED_KINDS.has(object.kind)) return { count: object.spec?.replicas ?? 1, path: 'spec.replicas' };
+export function replicasOf(object: KubeObject, site: PodSpecSite, context?: RuleContext): { count: number; path: string } | undefined {
+  if (REPLICATED_KINDS.has(object.kind)) {
+    // With no fixed count, a HorizontalPodAutoscaler targeting the object keeps at least its minimum.
+    const hpa = object.spec?.replicas === undefined && context ? autoscalersOf(object, context)[0] : undefined;
+    if (hpa) return { count: typeof hpa.spec?.minReplicas === 'number' ? hpa.spec.minReplicas : 1, path: 'spec.replicas' };
+    return { count: object.spec?.replicas ?? 1, path: 'spec.replicas' };
+  }
   const replicas = site.discovered ? site.owner?.value?.replicas : undefined;
   return typeof replicas === 'number' && site.owner ? { count: replicas, path: join(site.owner.path, 'replicas') } : undefined;
+}
+
+/**
+ * The HorizontalPodAutoscalers (autoscaling/v1 or v2) in the object's namespace whose
+ * scaleTargetRef names it, looked up in an index built once per evaluation.
+ */
+export function autoscalersOf(object: KubeObject, context: RuleContext): readonly KubeObject[] {
+  const index = context.memo('autoscalers/by-target', () => {
+    const map = new Map<string, KubeObject[]>();
+    for (const hpa of context.ofKind('HorizontalPodAutoscaler')) {
+      const ref = hpa.spec?.scaleTargetRef ?? {};
+      const key = JSON.stringify([hpa.metadata?.namespace ?? 'default', ref.kind, ref.name]);
+      const list = map.get(key);
+      if (list) list.push(hpa); else map.set(key, [hpa]);
+    }
+    return map;
+  });
+  return index.get(JSON.stringify([object.metadata?.namespace ?? 'default', object.kind, object.metadata?.name])) ?? [];
 }

@@ -120,7 +120,7 @@ describe('fails when', () => {
 
   test('the quota allows NodePort or LoadBalancer Services without a waiver', () => {
     expect(() => new IsolatedNamespace(newChart(), 'team-a', { quota: { 'services.nodeports': '2' } }))
-      .toThrow('IsolatedNamespace "team-a": quota["services.nodeports"] "2" allows externally exposed Services (rule network/no-external-services). Keep it at "0", or add a Waiver of network/no-external-services to this namespace saying why.');
+      .toThrow('IsolatedNamespace "team-a": quota["services.nodeports"] "2" is refused: ResourceQuota allows 2 NodePort Services (rule network/no-external-services).');
     const ok = new IsolatedNamespace(newChart(), 'edge', { quota: { 'services.loadbalancers': '1' }, waivers: [Waiver.of('network/no-external-services', { reason: 'the edge namespace hosts the public load balancer', owner: 'platform' })] });
     expect(ok.name).toBe('edge');
   });

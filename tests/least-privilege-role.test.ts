@@ -74,7 +74,7 @@ describe('fails when', () => {
   test('the group is system:masters', () => {
     const { role: r } = role();
     r.allow({ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] });
-    expect(() => r.bind('admins', RoleSubject.group('system:masters'))).toThrow('LeastPrivilegeRole "reader": bind "Group system:masters" is refused: system:masters (rule rbac/no-privileged-bindings). Bind a LeastPrivilegeRole');
+    expect(() => r.bind('admins', RoleSubject.group('system:masters'))).toThrow('LeastPrivilegeRole "reader": bind "Group system:masters" is refused: RoleBinding "reader-admins" binds the group system:masters (rule rbac/no-privileged-bindings). Bind a LeastPrivilegeRole');
   });
 
   test('a workload role in one namespace is bound to a service account of another', () => {

@@ -170,7 +170,7 @@ describe('catch-all subjects', () => {
     const r = new LeastPrivilegeRole(chart, 'reader', { namespace: ns });
     r.allow({ apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: ['app-config'] });
     expect(() => r.bind('everyone', RoleSubject.serviceAccount('api', ns.name), subject))
-      .toThrow(`LeastPrivilegeRole "reader": bind "ServiceAccount team-a/api, ${kind} ${name}" is refused: catch-all subject (rule rbac/no-catch-all-subjects).`);
+      .toThrow(`LeastPrivilegeRole "reader": bind "ServiceAccount team-a/api, ${kind} ${name}" is refused: RoleBinding "reader-everyone" binds ${kind} ${name}: `);
   });
 });
 
@@ -211,7 +211,7 @@ describe('namespace and node mutation', () => {
     const { chart, ns } = chartWithNamespace();
     const r = new LeastPrivilegeRole(chart, 'ns-editor', { namespace: ns });
     const grant = { apiGroups: [''], resources: ['namespaces'], verbs: ['patch'] };
-    expect(() => r.allow(grant)).toThrow(`LeastPrivilegeRole "ns-editor": allow ${JSON.stringify(grant)} is refused: namespace or node mutation (rule rbac/no-namespace-node-mutation).`);
+    expect(() => r.allow(grant)).toThrow(new RegExp(`^LeastPrivilegeRole "ns-editor": allow ${JSON.stringify(grant).replace(/[[\]{}()*+?.\\^$|]/g, '\\$&')} is refused: Role "ns-editor" rules\\[0\\] grants .* \\(rule rbac/no-namespace-node-mutation\\)\\.`));
     const c = new LeastPrivilegeRole(chart, 'nodes', {
       clusterRole: { reason: 'the node labeller must update every node' },
       waivers: [Waiver.of('rbac/no-wildcards', { reason: 'the agent reads every resource of the core group' })],
@@ -248,7 +248,7 @@ describe('admission guardrails', () => {
   test('LeastPrivilegeRole.allow refuses policy and webhook writes at once', () => {
     const { chart } = chartWithNamespace();
     const r = new LeastPrivilegeRole(chart, 'policy', { clusterRole: { reason: 'admission policies are cluster-scoped objects' } });
-    expect(() => r.allow({ apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingadmissionpolicybindings'], verbs: ['delete'] })).toThrow(/is refused: admission policy change \(rule rbac\/no-admission-policy-changes\)/);
+    expect(() => r.allow({ apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingadmissionpolicybindings'], verbs: ['delete'] })).toThrow(/is refused: (Cluster)?Role "\S+" rules\[0\] grants .*\(rule rbac\/no-admission-policy-changes\)/);
     expect(() => r.allow({ apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations'], verbs: ['deletecollection'] })).toThrow(/\(rule rbac\/no-sensitive-apis\)/);
     expect(r.allow({ apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingadmissionpolicies'], verbs: ['get', 'list', 'watch'] }).verbs).toEqual(['get', 'list', 'watch']);
   });
@@ -287,7 +287,7 @@ describe('credentials: secrets, tokens and certificates', () => {
     const { chart, ns } = chartWithNamespace();
     const r = new LeastPrivilegeRole(chart, 'writer', { namespace: ns });
     const grant = { apiGroups: [''], resources: ['secrets'], verbs: ['create'] };
-    expect(() => r.allow(grant)).toThrow(`LeastPrivilegeRole "writer": allow ${JSON.stringify(grant)} is refused: secret creation (rule rbac/no-secret-creation).`);
+    expect(() => r.allow(grant)).toThrow(new RegExp(`^LeastPrivilegeRole "writer": allow ${JSON.stringify(grant).replace(/[[\]{}()*+?.\\^$|]/g, '\\$&')} is refused: .* \\(rule rbac/no-secret-creation\\)\\.`));
     const syncer = new LeastPrivilegeRole(chart, 'syncer', {
       namespace: ns, waivers: [Waiver.of('rbac/no-secret-creation', { reason: 'the certificate operator writes TLS secrets it issues', owner: 'platform', expires: '2027-06-30' })],
     });

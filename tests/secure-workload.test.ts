@@ -75,8 +75,8 @@ describe('defaults', () => {
 
   test('no host namespaces, hostPath or hostPort anywhere', () => {
     expect(pod.hostNetwork).not.toBe(true);
-    expect(pod.hostPID).toBeUndefined();
-    expect(pod.hostIPC).toBeUndefined();
+    expect(pod.hostPID).toBe(false);
+    expect(pod.hostIPC).toBe(false);
     expect(pod.volumes.every((v: any) => v.hostPath === undefined)).toBe(true);
     expect(all.flatMap((c: any) => c.ports ?? []).every((p: any) => p.hostPort === undefined)).toBe(true);
   });
@@ -176,14 +176,14 @@ describe('fails when', () => {
   test('an image is not pinned by digest in production', () => {
     const { chart, ns } = chartWithNamespace();
     expect(() => new SecureWorkload(chart, 'api', { namespace: ns, containers: [container({ image: 'nginx:latest' })] }))
-      .toThrow('SecureWorkload "api": container "app" image "nginx:latest" is not pinned by digest (rule images/digest-pinned). Use Image.pinned("nginx", "sha256:...") or add a Waiver.');
+      .toThrow('SecureWorkload "api": container "app" image "nginx:latest" is refused: container "app" image "nginx:latest" is not pinned by digest (rule images/digest-pinned). Reference the image by digest');
   });
 
   test('a patch makes a container privileged', () => {
     const { chart, workload } = deployment();
     workload.resource.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/securityContext/privileged', true));
     const err = synthError(chart);
-    expect(err).toContain('Deployment team-a/api (construct test/api/Resource/Resource):');
+    expect(err).toContain('Deployment team-a/api (construct test/api/Resource):');
     expect(err).toContain('[pod-security/privileged] privileged: container "app" must not set securityContext.privileged=true');
     expect(err).toContain('at spec.template.spec.containers[0].securityContext.privileged');
     expect(err).toContain('fix: Remove securityContext.privileged or set it to false');

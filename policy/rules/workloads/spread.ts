@@ -15,7 +15,7 @@ export const spread: Rule = {
   ],
   check(object, context): Violation[] {
     return podSitesIn(object, context).flatMap((site) => {
-      const replicas = replicasOf(object, site);
+      const replicas = replicasOf(object, site, context);
       if (!replicas || replicas.count < 2) return [];
       const spec = site.spec;
       if ((Array.isArray(spec.topologySpreadConstraints) && spec.topologySpreadConstraints.length > 0) || spec.affinity?.podAntiAffinity) return [];

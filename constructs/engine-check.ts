@@ -1,0 +1,30 @@
+import { evaluate, unwaived } from '../policy/engine';
+import { ruleById } from '../policy/catalog';
+import { Finding, KubeObject } from '../policy/types';
+import { BulwarkChart } from './bulwark-chart';
+import { BulwarkError } from './errors';
+
+/** The prop a finding comes from, when the construct can tell; undefined leaves it to synth. */
+export type PropOf = (finding: Finding) => { readonly prop: string; readonly value: unknown } | undefined;
+
+/**
+ * Constructor-time refusal that asks the engine instead of re-deciding a rule: evaluates the
+ * candidate objects (with the waivers they will carry) in the chart's version and registries,
+ * and throws a BulwarkError for the first unwaived finding that `propOf` maps to a prop. Findings
+ * it does not map (a connection not declared yet, a pool placed later) are left to the
+ * whole-App check at synth, which sees the finished objects.
+ */
+export function refuseFindings(who: string, chart: BulwarkChart, candidates: readonly KubeObject[], propOf: PropOf, context: readonly KubeObject[] = []): void {
+  const findings = unwaived(evaluate(candidates, {
+    kubernetesVersion: chart.kubernetesVersion,
+    trustedRegistries: chart.trustedRegistries,
+    context,
+  }));
+  for (const f of findings) {
+    const at = propOf(f);
+    if (!at) continue;
+    const rule = ruleById(f.ruleId);
+    const waiver = rule?.waivable ? ` Or add a Waiver of ${f.ruleId} with the reason.` : '';
+    throw new BulwarkError(who, at.prop, at.value, f.ruleId, `is refused: ${f.detail}`, `${f.remediation}${waiver}`);
+  }
+}
