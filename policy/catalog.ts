@@ -3,6 +3,7 @@ import { trustedRegistry } from './rules/images/trusted-registry';
 import { noDefaultNamespace } from './rules/namespaces/no-default-namespace';
 import { podSecurityLabels } from './rules/namespaces/pod-security-labels';
 import { dedicatedPoolToleration } from './rules/nodes/dedicated-pool-toleration';
+import { noNodeName } from './rules/nodes/no-node-name';
 import { sensitiveOnDedicatedPool } from './rules/nodes/sensitive-on-dedicated-pool';
 import { noAllowAllIngress } from './rules/network/no-allow-all-ingress';
 import { noExternalIps } from './rules/network/no-external-ips';
@@ -44,7 +45,7 @@ export const RECOMMENDED_RULES: readonly Rule[] = [
   noMetadataEgress, noAllowAllIngress, noExternalServices, noExternalIps, ingressTls,
   noWildcards, noEscalationVerbs, noExecAttach, secretsByName, noPrivilegedBindings, noSensitiveApis,
   noSystemRoleBindings, noAggregationToBuiltin, noCatchAllSubjects, noNamespaceNodeMutation, noAdmissionPolicyChanges, noSecretCreation,
-  noCrossNamespaceWorkloads, dedicatedPoolToleration, sensitiveOnDedicatedPool,
+  noCrossNamespaceWorkloads, dedicatedPoolToleration, sensitiveOnDedicatedPool, noNodeName,
 ];
 
 /** The one rule catalog: synth-time validation, matchers, the CLI and docs all read it. */
