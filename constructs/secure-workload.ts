@@ -150,7 +150,9 @@ export class SecureWorkload extends Construct implements INetworkPeer {
   private readonly tokenAudience: string;
   private readonly model: PodModel;
   private readonly mainContainerNames: string[];
-  private readonly fixedReplicas?: number;
+  /** The fixed count; undefined once an autoscaler owns it. */
+  private fixedReplicas?: number;
+  private readonly replicasExplicit: boolean;
   private autoscaler?: AutoscalingOptions;
   private hpa?: ApiObject;
   private pdb?: ApiObject;
@@ -183,6 +185,7 @@ export class SecureWorkload extends Construct implements INetworkPeer {
     if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 0)) {
       throw new BulwarkError(who, 'replicas', props.replicas, 'workloads/disruption-budget', 'is not a whole number of pods', 'Use 2 or more for a service.');
     }
+    this.replicasExplicit = props.replicas !== undefined;
     this.fixedReplicas = longRunning && props.autoscaling === undefined ? (props.replicas ?? 2) : props.replicas;
     if ((this.kind === 'CronJob') !== (props.schedule !== undefined)) {
       throw new BulwarkError(who, 'schedule', props.schedule, undefined, this.kind === 'CronJob' ? 'is required for a CronJob' : `does not apply to a ${this.kind}`,
@@ -269,7 +272,7 @@ export class SecureWorkload extends Construct implements INetworkPeer {
           return renderKindSpec(this.kind, {
             selector: this.podLabels,
             template: renderPodTemplate(model),
-            replicas: this.autoscaler ? undefined : this.fixedReplicas,
+            replicas: this.fixedReplicas,
             serviceName,
             volumeClaimTemplates: claimTemplates,
             schedule: props.schedule?.trim().split(/\s+/).join(' '),
@@ -359,7 +362,9 @@ export class SecureWorkload extends Construct implements INetworkPeer {
       metadata: { name: this.name, namespace: this.namespace.name },
       spec: { maxReplicas, metrics, minReplicas, scaleTargetRef: { apiVersion: API_VERSION[this.kind], kind: this.kind, name: this.name } },
     };
-    // A fixed count beside an autoscaler is refused by the rule that owns it, with the object's waivers.
+    // The default count yields to the autoscaler; a count the user set is refused by the rule that
+    // owns it, with the object's waivers.
+    if (!this.replicasExplicit) this.fixedReplicas = undefined;
     refuseFindings(who, this.chart, [this.resource.toJson() as KubeObject], (f) => (f.path === 'spec.replicas' && f.ruleId !== 'workloads/disruption-budget' ? { prop: 'replicas', value: this.fixedReplicas } : undefined), [hpa]);
     this.autoscaler = options;
     this.hpa = new ApiObject(this, 'Autoscaler', hpa);

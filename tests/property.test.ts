@@ -5,7 +5,7 @@
  */
 import { Size } from 'cdk8s';
 import * as fc from 'fast-check';
-import { IsolatedNamespace, Port, Probe, SecureContainerProps, SecureWorkload, WorkloadKind } from '../constructs';
+import { ConfigSource, IsolatedNamespace, Port, Probe, SecureContainerProps, SecureWorkload, WorkloadKind } from '../constructs';
 import { evaluate, unwaived } from '../policy';
 import { newChart, NOW, PINNED, synth } from './helpers';
 
@@ -22,6 +22,8 @@ const containerArb = (withProbes: boolean) => fc.record({
   memory: fc.option(requestAndLimit('Mi', 4096), { nil: undefined }),
   ephemeralStorage: fc.option(requestAndLimit('Mi', 2048), { nil: undefined }),
   sizeLimit: fc.integer({ min: 1, max: 512 }),
+  persistent: fc.uniqueArray(fc.stringMatching(/^[a-z]{1,6}$/), { maxLength: 2 }),
+  configs: fc.uniqueArray(fc.stringMatching(/^[a-z]{1,6}$/), { maxLength: 2 }),
 }).map((r) => (n: string): SecureContainerProps => ({
   name: n,
   image: PINNED,
@@ -30,11 +32,17 @@ const containerArb = (withProbes: boolean) => fc.record({
   secretFiles: r.secretFiles.map((s) => ({ secretName: s, mountPath: `/var/run/secrets/${s}` })),
   writablePaths: r.writable.length === 0 ? undefined : r.writable.map((p) => ({ path: p, sizeLimit: Size.mebibytes(r.sizeLimit) })),
   resources: { cpu: r.cpu, memory: r.memory, ephemeralStorage: r.ephemeralStorage },
+  persistentPaths: r.persistent.map((p) => ({ name: `${n}-${p}`, path: `/data/${p}`, size: '1Gi' })),
+  configFiles: r.configs.map((c) => ({ config: ConfigSource.fromName(`cfg-${c}`), mountPath: `/etc/${c}` })),
   ...(withProbes ? { liveness: Probe.fromCommand(['/healthz']), readiness: Probe.fromCommand(['/ready']) } : {}),
 }));
 
 const workloadArb = fc.record({
-  kind: fc.constantFrom<WorkloadKind>('Deployment', 'StatefulSet', 'Job', 'CronJob'),
+  kind: fc.constantFrom<WorkloadKind>('Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'),
+  autoscaling: fc.option(fc.tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 10 }), fc.option(fc.integer({ min: 1, max: 100 }), { nil: undefined })), { nil: undefined }),
+  podLabels: fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/), fc.stringMatching(/^[a-z0-9]{0,8}$/), { maxKeys: 3 }),
+  podAnnotations: fc.dictionary(fc.stringMatching(/^[a-z]{1,6}\.io\/[a-z]{1,8}$/), fc.string({ maxLength: 12 }), { maxKeys: 2 }),
+  pullSecrets: fc.uniqueArray(fc.stringMatching(/^[a-z]{1,8}$/), { maxLength: 2 }),
   replicas: fc.integer({ min: 0, max: 6 }),
   user: fc.integer({ min: 10000, max: 2 ** 31 - 1 }),
   group: fc.integer({ min: 10000, max: 2 ** 31 - 1 }),
@@ -50,17 +58,21 @@ test('random SecureWorkloads pass restricted with no unwaived finding', () => {
     const chart = newChart({ kubernetesVersion: w.version });
     const ns = new IsolatedNamespace(chart, 'team-a', { quota: w.quotaPods ? { pods: String(w.quotaPods) } : undefined });
     const longRunning = w.kind === 'Deployment' || w.kind === 'StatefulSet';
-    const containers = w.containers.map((c, i) => c(`c${i}`));
+    const stateful = w.kind === 'Deployment' || w.kind === 'StatefulSet';
+    const containers = w.containers.map((c, i) => c(`c${i}`)).map((c) => (stateful ? c : { ...c, persistentPaths: undefined }));
     if (w.kind === 'StatefulSet' && containers.every((c) => (c.ports ?? []).length === 0)) containers[0] = { ...containers[0], ports: [Port.tcp(5432)] };
     const workload = new SecureWorkload(chart, 'w', {
       namespace: ns,
       kind: w.kind,
       schedule: w.kind === 'CronJob' ? '*/5 * * * *' : undefined,
-      replicas: longRunning ? w.replicas : undefined,
+      replicas: longRunning && !w.autoscaling ? w.replicas : undefined,
+      autoscaling: longRunning && w.autoscaling ? { minReplicas: w.autoscaling[0], maxReplicas: w.autoscaling[0] + w.autoscaling[1], cpuUtilization: w.autoscaling[2] } : undefined,
+      podMetadata: { labels: w.podLabels, annotations: w.podAnnotations },
+      imagePullSecrets: w.pullSecrets,
       user: w.user,
       group: w.group,
       containers,
-      initContainers: w.initContainers.map((c, i) => c(`init${i}`)),
+      initContainers: w.initContainers.map((c, i) => c(`init${i}`)).map((c) => (stateful ? c : { ...c, persistentPaths: undefined })),
     });
     for (const [cidr, port] of w.egress) workload.allowEgress(cidr, Port.tcp(port));
     const objects = synth(chart);
