@@ -1,9 +1,10 @@
 import { BulwarkApp, BulwarkAppProps } from '../constructs';
 import { KubeObject } from '../policy';
 import { ShopStack } from './reference/shop';
+import { STOREFRONT_REGISTRY, StorefrontStack } from './reference/storefront';
 
 /** The registries the reference stacks' images come from. */
-export const REFERENCE_REGISTRIES = ['registry.example.com/shop'];
+export const REFERENCE_REGISTRIES = ['registry.example.com/shop', STOREFRONT_REGISTRY];
 
 /**
  * Every stack Bulwark ships, in one BulwarkApp. The cdk8s entry point (main.ts), the Pulumi
@@ -11,6 +12,7 @@ export const REFERENCE_REGISTRIES = ['registry.example.com/shop'];
  */
 export function buildApp(props: BulwarkAppProps = {}): BulwarkApp {
   const app = new BulwarkApp({ outdir: 'dist', trustedRegistries: REFERENCE_REGISTRIES, ...props });
+  new StorefrontStack(app, 'storefront');
   new ShopStack(app, 'shop');
   return app;
 }

@@ -7,19 +7,31 @@ import { evaluate, KubeObject } from '../../policy';
 import { DEFAULT_KUBERNETES_VERSION } from '../../policy/kubernetes-versions';
 import { shippedStacks } from '../../stacks/app';
 import { applyAll, ApiResult, deniedByPodSecurity, dryRunCreate, podFromTemplate } from './helpers/kube';
+import { ensureHttpRouteCrd } from './helpers/gateway-api';
 import { BAD_MUTATIONS, GOOD_MUTATIONS, mutate } from './helpers/pod-corpus';
 
 const stacks = shippedStacks();
 
 describe.each(stacks.map((s) => [s.name, s] as const))('stack %s', (_name, stack) => {
   let applied: Array<{ object: KubeObject; result: ApiResult }> = [];
-  beforeAll(async () => { applied = await applyAll(stack.objects); });
+  beforeAll(async () => {
+    await ensureHttpRouteCrd(stack.objects);
+    applied = await applyAll(stack.objects);
+  });
 
   test('every object is accepted by server-side apply', () => {
     const failed = applied.filter((a) => a.result.status !== 200 && a.result.status !== 201)
       .map((a) => `${a.object.kind} ${a.object.metadata?.name}: ${a.result.status} ${a.result.body?.message ?? ''}`);
     expect(failed).toEqual([]);
     expect(applied).toHaveLength(stack.objects.length);
+  });
+
+  test('autoscalers, claims, ingresses and routes are stored as applied', () => {
+    const kinds = ['HorizontalPodAutoscaler', 'PersistentVolumeClaim', 'Ingress', 'HTTPRoute', 'StatefulSet', 'DaemonSet', 'CronJob'];
+    const wanted = stack.objects.filter((o) => kinds.includes(o.kind));
+    const stored = applied.filter((a) => kinds.includes(a.object.kind) && (a.result.status === 200 || a.result.status === 201) && a.result.body?.metadata?.uid);
+    expect(stored.map((a) => `${a.object.kind}/${a.object.metadata?.name}`)).toEqual(wanted.map((o) => `${o.kind}/${o.metadata?.name}`));
+    if (stack.name === 'storefront') expect(new Set(wanted.map((o) => o.kind))).toEqual(new Set(['HorizontalPodAutoscaler', 'Ingress', 'HTTPRoute', 'StatefulSet', 'DaemonSet', 'CronJob']));
   });
 
   test('the API server returns zero warnings (Pod Security included)', () => {

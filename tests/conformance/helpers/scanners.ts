@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { stringify } from 'yaml';
+import { toYamlStream } from '../../../constructs/manifest-yaml';
 import { CATALOG_BY_ID, KubeObject, readWaivers, WaiverSpec } from '../../../policy';
 import { shippedStacks } from '../../../stacks/app';
 import { binDir, readVersions } from '../../e2e/helpers/harness/toolchain';
@@ -51,7 +51,8 @@ export function synthesizeStacks(): SynthesizedStack[] {
   return shippedStacks().map((s, i) => {
     const dir = path.join(root, s.name);
     fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, `${s.name}.k8s.yaml`), s.objects.map((o) => stringify(o)).join('---\n'));
+    // Written as dist/ is (npm run synth): the scanners read YAML 1.1, where an unquoted yes is a boolean.
+    fs.writeFileSync(path.join(dir, `${s.name}.k8s.yaml`), toYamlStream(s.objects));
     return { name: s.name, dir, objects: s.objects, connections: declaredEdges(i) };
   });
 }
