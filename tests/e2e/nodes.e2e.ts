@@ -6,9 +6,12 @@
 import { evaluate, KubeObject } from '../../policy';
 import { POOL_LABEL_KEY, POOL_TAINT_KEY } from '../../policy/rules/nodes/pools';
 import { shippedStacks } from '../../stacks/app';
+import { ensureHttpRouteCrd } from './helpers/gateway-api';
 import { api, applyAll, dryRunCreate, podFromTemplate } from './helpers/kube';
 
-const stacks = shippedStacks();
+// The stacks that declare a dedicated pool; at least one must (the shop's database pool).
+const stacks = shippedStacks().filter((s) => s.objects.some((o) => o.metadata?.annotations?.['bulwark.dev/dedicated-pool']));
+test('a shipped stack declares a dedicated pool', () => expect(stacks.map((s) => s.name)).toContain('shop'));
 
 async function createNode(name: string, zone: string, pool?: string): Promise<void> {
   const node: KubeObject = {
@@ -43,6 +46,7 @@ describe.each(stacks.map((s) => [s.name, s] as const))('stack %s', (_name, stack
   const pools = [...new Set(stack.objects.flatMap((o) => o.metadata?.annotations?.['bulwark.dev/dedicated-pool'] ?? []))];
 
   beforeAll(async () => {
+    await ensureHttpRouteCrd(stack.objects);
     await applyAll(stack.objects);
     await createNode('general-1', 'zone-a');
     await createNode('general-2', 'zone-b');

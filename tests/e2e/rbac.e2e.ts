@@ -4,6 +4,7 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import { shippedStacks } from '../../stacks/app';
+import { ensureHttpRouteCrd } from './helpers/gateway-api';
 import { applyAll, kubeConfig } from './helpers/kube';
 import { declaredAllows, probes, subjectsOf, Subject } from './helpers/rbac-model';
 
@@ -16,7 +17,10 @@ function userOf(s: Subject): { user?: string; groups?: string[] } {
 }
 
 describe.each(stacks.map((s) => [s.name, s] as const))('stack %s', (_name, stack) => {
-  beforeAll(async () => { await applyAll(stack.objects); });
+  beforeAll(async () => {
+    await ensureHttpRouteCrd(stack.objects);
+    await applyAll(stack.objects);
+  });
 
   test('each subject has exactly its declared permissions, and no escalation path', async () => {
     const authz = kubeConfig().makeApiClient(k8s.AuthorizationV1Api);

@@ -12,7 +12,8 @@ export async function ensureHttpRouteCrd(objects: readonly KubeObject[]): Promis
   const crd = {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: 'httproutes.gateway.networking.k8s.io' },
+    // *.k8s.io groups are protected: the upstream Gateway API CRDs carry this approval too.
+    metadata: { name: 'httproutes.gateway.networking.k8s.io', annotations: { 'api-approved.kubernetes.io': 'https://github.com/kubernetes-sigs/gateway-api/pull/2466' } },
     spec: {
       group: 'gateway.networking.k8s.io',
       names: { kind: 'HTTPRoute', listKind: 'HTTPRouteList', plural: 'httproutes', singular: 'httproute' },
