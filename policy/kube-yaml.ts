@@ -344,7 +344,7 @@ export function splitYamlDocuments(text: string, from = 0): { chunks: Chunk[]; p
 function exactOnly(text: string): boolean {
   return text.includes('<<')
     || (text.includes('merge') && text.includes('!'))
-    || (text.includes('?') && /[[{,\n][ \t]*\?[^\s]/.test(text))
+    || (text.includes('?') && /[[{,\s]\?[^\s]/.test(text))
     || (/:[,\]}]/.test(text) && /[^\s,[\]{}]:[,\]}]/.test(text))
     || (/-[ \t]*(?:#[^\n]*)?\n/.test(text) && /^[ \t]*(?:-[ \t]+)*-[ \t]*(?:#.*)?$/m.test(text));
 }
