@@ -5,12 +5,13 @@
  *   bulwark explain RULE_ID
  *   bulwark rules
  *   bulwark docs [--out docs/rules.md]
- * `check` exits 1 when any unwaived finding remains, 2 on bad usage.
+ * `check` reads YAML and JSON exactly as kubectl does (policy/manifests.ts). It exits 1 when any
+ * unwaived finding remains; otherwise 2 when some input could not be read as Kubernetes objects
+ * (each problem is on stderr with its file and line), on bad usage, or when there is nothing to check.
  */
 import * as fs from 'fs';
-import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
-import { CATALOG, evaluate, formatFindings, KubeObject, ruleById, unwaived } from '../policy';
+import { assertSupportedVersion, CATALOG, evaluate, formatFindings, ruleById, unwaived } from '../policy';
+import { ManifestProblem, readManifests } from '../policy/manifests';
 import { PACK_NAMES, PackName } from '../policy/packs';
 import { renderRulesMarkdown } from './rules-doc';
 
@@ -45,13 +46,27 @@ function check(args: readonly string[], now: Date): CliResult {
   for (const p of packs) if (!PACK_NAMES.includes(p)) return usage(`unknown pack "${p}": use ${PACK_NAMES.join(', ')}`);
   const format = option(args, '--format') ?? 'text';
   if (format !== 'text' && format !== 'json') return usage(`unknown format "${format}": use text or json`);
-  const objects = inputs.flatMap(readObjects);
-  const findings = evaluate(objects, { kubernetesVersion: option(args, '--kubernetes-version'), packs: packs.length ? packs : undefined, now });
+  const kubernetesVersion = option(args, '--kubernetes-version');
+  if (args.includes('--kubernetes-version') && !kubernetesVersion) return usage('--kubernetes-version needs a value, e.g. 1.36');
+  // An unknown or end-of-life minor is refused rather than checked against rules it does not have.
+  if (kubernetesVersion !== undefined) assertSupportedVersion(kubernetesVersion, now, '--kubernetes-version');
+  const read = readManifests(inputs);
+  const problems = read.problems.map(formatProblem);
+  if (read.objects.length === 0) {
+    return { code: 2, stdout: '', stderr: [...problems, `bulwark: nothing to check: no Kubernetes objects in ${inputs.join(' ')}`].join('\n') };
+  }
+  const objects = read.objects.map((o) => o.object);
+  const findings = evaluate(objects, { kubernetesVersion, packs: packs.length ? packs : undefined, now });
   const bad = unwaived(findings);
   const stdout = format === 'json'
     ? JSON.stringify(findings, null, 2)
     : `${findings.length === 0 ? '' : `${formatFindings(findings)}\n`}${objects.length} objects, ${bad.length} unwaived and ${findings.length - bad.length} waived findings`;
-  return { code: bad.length > 0 ? 1 : 0, stdout, stderr: '' };
+  if (problems.length > 0) problems.push(`bulwark: ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}: what is listed above was not checked`);
+  return { code: bad.length > 0 ? 1 : problems.length > 0 ? 2 : 0, stdout, stderr: problems.join('\n') };
+}
+
+function formatProblem(p: ManifestProblem): string {
+  return `bulwark: ${p.file}${p.line === undefined ? '' : `:${p.line}`}: ${p.message}`;
 }
 
 function explain(args: readonly string[]): CliResult {
@@ -65,19 +80,6 @@ function explain(args: readonly string[]): CliResult {
     `fix: ${rule.remediation}`,
     `references: ${rule.references.map((r) => `${r.source} ${r.id}`).join('; ')}`,
   ].join('\n'));
-}
-
-function readObjects(input: string): KubeObject[] {
-  if (!fs.existsSync(input)) throw new Error(`no such file or directory: ${input}`);
-  if (fs.statSync(input).isDirectory()) {
-    return fs.readdirSync(input).sort().filter((f) => /\.ya?ml$/.test(f)).flatMap((f) => readObjects(path.join(input, f)));
-  }
-  return parseAllDocuments(fs.readFileSync(input, 'utf8')).flatMap((doc) => {
-    if (doc.errors.length > 0) throw new Error(`${input}: ${doc.errors[0].message}`);
-    const o = doc.toJSON();
-    if (o == null) return [];
-    return o.kind === 'List' && Array.isArray(o.items) ? o.items : [o];
-  });
 }
 
 function option(args: readonly string[], name: string): string | undefined {

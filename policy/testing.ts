@@ -3,11 +3,12 @@
  *   import '@bulwark/policy/testing'  (or '../policy/testing' inside this repo)
  *   expect(manifests).toPassPodSecurity('restricted', '1.36');
  *   expect(manifests).toHaveNoFindings();
- * `manifests` is an array of objects, a YAML string (multi-document), or a cdk8s Chart.
+ * `manifests` is an array of objects, a YAML or JSON string (multi-document, read exactly as kubectl
+ * reads it), or a cdk8s Chart.
  */
-import { parseAllDocuments } from 'yaml';
 import { evaluate, EvaluateOptions, unwaived } from './engine';
 import { formatFindings } from './format';
+import { parseManifests } from './manifests';
 import { PodSecurityLevel } from './rules/pod-security';
 import { KubeObject } from './types';
 
@@ -25,9 +26,19 @@ declare global {
   }
 }
 
-/** Accepts objects, a YAML stream or anything with toJson() (a cdk8s Chart). */
+/**
+ * Accepts objects, a YAML stream or anything with toJson() (a cdk8s Chart). A string is read as
+ * Kubernetes reads it (YAML 1.1 scalars, merge keys, Lists flattened); anything Kubernetes would
+ * read differently or not at all (a duplicate key, a document that is not an object) throws.
+ */
 export function toObjects(input: unknown): KubeObject[] {
-  if (typeof input === 'string') return parseAllDocuments(input).map((d) => d.toJSON()).filter((o) => o && typeof o === 'object');
+  if (typeof input === 'string') {
+    const { objects, problems } = parseManifests(input, 'YAML string');
+    if (problems.length > 0) {
+      throw new Error(`the YAML cannot be read as Kubernetes objects:\n${problems.map((p) => `  ${p.line === undefined ? '' : `line ${p.line}: `}${p.message}`).join('\n')}`);
+    }
+    return objects.map((o) => o.object);
+  }
   if (Array.isArray(input)) return input as KubeObject[];
   if (input && typeof (input as any).toJson === 'function') return (input as any).toJson();
   if (input && typeof input === 'object' && typeof (input as any).kind === 'string') return [input as KubeObject];

@@ -77,11 +77,15 @@ export async function dryRunCreate(o: KubeObject): Promise<ApiResult> {
 export function podFromTemplate(o: KubeObject): KubeObject | undefined {
   const site = o.kind === 'Pod' ? undefined : podSpecOf(o);
   if (!site) return undefined;
+  // A StatefulSet's controller adds one claim volume per claim template (<template>-<set>-<ordinal>).
+  const claims = o.kind === 'StatefulSet' ? (o.spec?.volumeClaimTemplates ?? []).map((t: any) => ({
+    name: t.metadata.name, persistentVolumeClaim: { claimName: `${t.metadata.name}-${o.metadata!.name}-0` },
+  })) : [];
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name: `${o.metadata!.name}-template`, namespace: o.metadata!.namespace, labels: site.metadata.labels, annotations: site.metadata.annotations },
-    spec: site.spec,
+    spec: claims.length > 0 ? { ...site.spec, volumes: [...(site.spec.volumes ?? []), ...claims] } : site.spec,
   };
 }
 
