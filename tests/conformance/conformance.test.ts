@@ -22,7 +22,7 @@ describe.each(stacks.map((s) => [s.name, s] as const))('stack %s', (_name, stack
     const dns = /^\S+ -> kube-system\/\[pod with \{k8s-app=kube-dns\}\] TCP 53,UDP 53$/;
     expect(actual.egressExposure.filter((e) => !dns.test(e))).toEqual(declared.egress);
     // Every workload can resolve names, and nothing else leaves the stack.
-    const workloads = stack.objects.filter((o) => ['Deployment', 'StatefulSet', 'Job', 'CronJob'].includes(o.kind));
+    const workloads = stack.objects.filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(o.kind));
     expect(actual.egressExposure.filter((e) => dns.test(e))).toHaveLength(workloads.length);
   });
 });
