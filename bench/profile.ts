@@ -37,8 +37,9 @@ function compile(tree: string, out: string): void {
 function packageOf(f: CallFrame, roots: string[]): string {
   const url = f.url.replace(/^file:\/\//, '');
   if (!url) return f.functionName.startsWith('(') ? f.functionName : '(native)';
-  const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (nm) return nm[1];
+  // The innermost package: cdk8s bundles its own yaml (node_modules/cdk8s/node_modules/yaml).
+  const nm = [...url.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)].pop();
+  if (nm) return url.includes('/node_modules/cdk8s/node_modules/') ? `${nm[1]} (bundled in cdk8s)` : nm[1];
   if (url.startsWith('node:')) return 'node';
   for (const r of roots) if (url.startsWith(`${r}/`)) return `${url.slice(r.length + 1).split('/')[0]}/ (tree)`;
   return url;
@@ -47,7 +48,7 @@ function packageOf(f: CallFrame, roots: string[]): string {
 function frameName(f: CallFrame, roots: string[]): string {
   let url = f.url.replace(/^file:\/\//, '');
   for (const r of roots) if (url.startsWith(`${r}/`)) url = url.slice(r.length + 1);
-  url = url.replace(/^.*node_modules\//, 'node_modules/');
+  url = url.replace(/^.*?\/node_modules\//, 'node_modules/');
   return `${f.functionName || '(anonymous)'}${url ? ` ${url}:${f.lineNumber + 1}` : ''}`;
 }
 
