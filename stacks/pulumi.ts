@@ -1,21 +1,13 @@
-import * as k8s from '@pulumi/kubernetes';
-import * as pulumi from '@pulumi/pulumi';
-import { buildApp } from './app';
+import { runProgram } from './pulumi-program';
 
 /**
- * Pulumi entry point (Pulumi.yaml): registers exactly the objects `npm run synth` writes. They
- * come from BulwarkApp.synthesizeCharts(), which renders every object of the App once and checks
- * them all against the rule catalog with the whole App as context: any unwaived finding throws
- * before anything is registered. Config `bulwark:renderDir` makes Pulumi write manifests there
- * instead of applying them.
+ * Pulumi entry point (Pulumi.yaml). Registers exactly the objects `npm run synth` writes, each a
+ * typed @pulumi/kubernetes resource with its own URN, in dependsOn tiers (definitions, namespaces,
+ * guardrails and RBAC, then workloads). They come from BulwarkApp.synthesizeCharts(): every
+ * object rendered once and checked once against the catalog with the whole App as context; an
+ * unwaived finding throws before anything is registered. Configuration: see runProgram().
  */
-const config = new pulumi.Config('bulwark');
-const renderDir = config.get('renderDir');
-const provider = renderDir ? new k8s.Provider('render', { renderYamlToDirectory: renderDir }) : undefined;
+const registered = runProgram();
 
 export const objectCounts: Record<string, number> = {};
-for (const { chart, objects } of buildApp().synthesizeCharts()) {
-  const objs = objects.map((o) => o.json);
-  objectCounts[chart.node.id] = objs.length;
-  new k8s.yaml.v2.ConfigGroup(chart.node.id, { objs }, provider ? { provider } : undefined);
-}
+for (const r of registered) objectCounts[r.chart] = (objectCounts[r.chart] ?? 0) + 1;

@@ -20,7 +20,7 @@ export const PUBLIC_GATEWAY = Gateway.of({ name: 'public', namespace: 'gateways'
  * team's time zone; and a node metrics DaemonSet. Nothing in it is waived.
  */
 export class StorefrontStack extends BulwarkChart {
-  public readonly namespace: IsolatedNamespace;
+  public readonly teamNamespace: IsolatedNamespace;
   public readonly frontend: SecureDeployment;
   public readonly cache: SecureStatefulSet;
   public readonly report: SecureCronJob;
@@ -28,8 +28,8 @@ export class StorefrontStack extends BulwarkChart {
 
   constructor(scope: Construct, id: string, props: BulwarkChartProps = {}) {
     super(scope, id, { trustedRegistries: [STOREFRONT_REGISTRY], ...props });
-    this.namespace = new IsolatedNamespace(this, 'storefront');
-    const ns = this.namespace;
+    this.teamNamespace = new IsolatedNamespace(this, 'storefront');
+    const ns = this.teamNamespace;
 
     const settings = new SecureConfigMap(this, 'settings', { namespace: ns, data: { 'storefront.yaml': 'currency: EUR\nlocale: de-DE\n', LOG_LEVEL: 'info' } });
     const http = Port.tcp(8080, 'http');

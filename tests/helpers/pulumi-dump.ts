@@ -1,0 +1,23 @@
+/**
+ * node -r ts-node/register/transpile-only tests/helpers/pulumi-dump.ts OUT.json
+ * Runs the Pulumi program under Pulumi's mocks with a test configuration (the registry credentials
+ * secret included) and writes every registered Kubernetes resource's inputs, secrets resolved, in
+ * the program's dependsOn order, for the real-cluster suite to apply.
+ */
+import * as fs from 'fs';
+import { captureProgram } from './pulumi-capture';
+
+export const TEST_REGISTRY_CREDENTIALS = '{"auths":{"registry.example.com":{"auth":"ZTJlOmUyZQ=="}}}';
+
+async function main(out: string): Promise<void> {
+  const captured = await captureProgram({ 'bulwark:registryCredentials': TEST_REGISTRY_CREDENTIALS }, ['bulwark:registryCredentials']);
+  const order = ['definitions', 'namespaces', 'guardrails', 'workloads'];
+  const resources = captured.filter((r) => r.type.startsWith('kubernetes:'))
+    .sort((a, b) => order.indexOf(a.tier!) - order.indexOf(b.tier!))
+    .map((r) => ({ urn: r.urn, tier: r.tier, dependencies: r.dependencies, inputs: r.inputs }));
+  fs.writeFileSync(out, JSON.stringify(resources));
+}
+
+if (require.main === module) {
+  main(process.argv[2]).catch((e) => { console.error(e); process.exit(1); });
+}

@@ -1,0 +1,62 @@
+/**
+ * The Pulumi path, under Pulumi's runtime mocks (no engine, no provider): the program registers
+ * one typed @pulumi/kubernetes resource per object of the cdk8s output, in dependsOn tiers, with
+ * configuration secrets kept secret. What the mocks capture is what tests/e2e/pulumi.e2e.ts applies.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { buildApp } from '../stacks/app';
+import { KubeObject } from '../policy';
+import { captureProgram, CapturedResource } from './helpers/pulumi-capture';
+
+const identity = (o: KubeObject) => `${o.apiVersion} ${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+
+let captured: CapturedResource[];
+beforeAll(async () => {
+  captured = await captureProgram({ 'bulwark:registryCredentials': '{"auths":{"registry.example.com":{"auth":"c2VjcmV0"}}}' }, ['bulwark:registryCredentials']);
+});
+
+test('every object of the cdk8s output is one typed resource with its own URN, and nothing else but the configured secret', () => {
+  const cdk8s = buildApp().synthesizeCharts().flatMap((c) => c.objects.map((o) => o.json));
+  const k8sResources = captured.filter((r) => r.type.startsWith('kubernetes:'));
+  expect(k8sResources.map((r) => identity(r.inputs)).sort()).toEqual([...cdk8s.map(identity), 'v1 Secret storefront/storefront-registry'].sort());
+  // Inputs equal the synthesized objects field for field.
+  const byId = new Map(k8sResources.map((r) => [identity(r.inputs), r.inputs]));
+  for (const o of cdk8s) expect(byId.get(identity(o))).toEqual(o);
+  // Typed: the type token is the kind's own (kubernetes:apps/v1:Deployment), and URNs are distinct.
+  expect(k8sResources.find((r) => r.inputs.kind === 'Deployment')!.type).toBe('kubernetes:apps/v1:Deployment');
+  expect(k8sResources.find((r) => r.inputs.kind === 'HorizontalPodAutoscaler')!.type).toBe('kubernetes:autoscaling/v2:HorizontalPodAutoscaler');
+  expect(k8sResources.find((r) => r.inputs.kind === 'HTTPRoute')!.type).toBe('kubernetes:gateway.networking.k8s.io/v1:HTTPRoute');
+  expect(new Set(k8sResources.map((r) => r.urn)).size).toBe(k8sResources.length);
+  // Each object's parent is its chart's component.
+  expect(new Set(captured.filter((r) => r.type === 'bulwark:index:Chart').map((r) => r.name))).toEqual(new Set(['storefront', 'shop']));
+});
+
+test('namespaces come before guardrails and RBAC, and those before workloads', () => {
+  const tierOf = (r: CapturedResource) => r.tier;
+  const byUrn = new Map(captured.map((r) => [r.urn, r]));
+  const order = ['definitions', 'namespaces', 'guardrails', 'workloads'];
+  const workloads = captured.filter((r) => ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob'].includes(r.inputs?.kind));
+  expect(workloads.length).toBeGreaterThan(0);
+  for (const r of captured.filter((x) => x.tier !== undefined)) {
+    for (const dep of r.dependencies) {
+      const d = byUrn.get(dep);
+      if (d?.tier === undefined) continue;
+      expect(order.indexOf(tierOf(d)!)).toBeLessThan(order.indexOf(tierOf(r)!));
+    }
+  }
+  for (const w of workloads) {
+    const deps = w.dependencies.map((u) => byUrn.get(u)!.inputs.kind);
+    expect(deps).toEqual(expect.arrayContaining(['NetworkPolicy', 'ServiceAccount']));
+  }
+  const rbac = captured.find((r) => r.inputs?.kind === 'RoleBinding')!;
+  expect(rbac.dependencies.map((u) => byUrn.get(u)!.inputs.kind)).toContain('Namespace');
+});
+
+test('a value given as a Pulumi secret stays secret and never reaches the cdk8s output', async () => {
+  const secret = captured.find((r) => r.inputs?.kind === 'Secret')!;
+  expect(secret.secretInputs).toContain('stringData');
+  expect(await pulumi.isSecret((secret.resource as any).stringData)).toBe(true);
+  const dist = JSON.stringify(buildApp().synthesizeCharts().flatMap((c) => c.objects.map((o) => o.json)));
+  expect(dist).not.toContain('c2VjcmV0');
+  expect(dist).not.toContain('dockerconfigjson');
+});
