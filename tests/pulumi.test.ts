@@ -56,6 +56,8 @@ test('a value given as a Pulumi secret stays secret and never reaches the cdk8s 
   const secret = captured.find((r) => r.inputs?.kind === 'Secret')!;
   expect(secret.secretInputs).toContain('stringData');
   expect(await pulumi.isSecret((secret.resource as any).stringData)).toBe(true);
+  // What the provider receives, unwrapped, is the configured value itself.
+  expect(secret.inputs.stringData).toEqual({ '.dockerconfigjson': '{"auths":{"registry.example.com":{"auth":"c2VjcmV0"}}}' });
   const dist = JSON.stringify(buildApp().synthesizeCharts().flatMap((c) => c.objects.map((o) => o.json)));
   expect(dist).not.toContain('c2VjcmV0');
   expect(dist).not.toContain('dockerconfigjson');

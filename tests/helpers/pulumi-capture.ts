@@ -18,13 +18,27 @@ export interface CapturedResource {
   readonly resource: pulumi.Resource;
 }
 
+/** Pulumi's wire form of a secret: { [SECRET_SIG]: SECRET_VALUE, value } (see @pulumi/pulumi's rpc). */
+const SECRET_SIG = '4dabf18193072939515e22adb298388d';
+const SECRET_VALUE = '1b47061264138c4ac30d75fd1eb44270';
+
+/** The inputs as the provider would apply them: every secret envelope replaced by its value. */
+export function unwrapSecrets(v: any): any {
+  if (Array.isArray(v)) return v.map(unwrapSecrets);
+  if (v && typeof v === 'object') {
+    if (v[SECRET_SIG] === SECRET_VALUE) return unwrapSecrets(v.value);
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
+  }
+  return v;
+}
+
 const resolve = <T>(o: pulumi.Output<T>) => new Promise<T>((res) => o.apply((v) => { res(v); return v; }));
 
 export async function captureProgram(config: Record<string, string> = {}, secretKeys: string[] = []): Promise<CapturedResource[]> {
   const inputs = new Map<string, { type: string; name: string; inputs: any }>();
   await pulumi.runtime.setMocks({
     newResource: (args) => {
-      inputs.set(`${args.type}::${args.name}`, { type: args.type, name: args.name, inputs: args.inputs });
+      inputs.set(`${args.type}::${args.name}`, { type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs) });
       return { id: `${args.name}-id`, state: args.inputs };
     },
     call: (args) => args.inputs,
