@@ -6,6 +6,7 @@ import { evaluate, formatFindings, unwaived } from '../policy';
 import { assertSupportedVersion, DEFAULT_KUBERNETES_VERSION } from '../policy/kubernetes-versions';
 import { Finding, KubeObject } from '../policy/types';
 import { toYamlStream } from './manifest-yaml';
+import type { ContainerResources } from './secure-container';
 
 export type Environment = 'production' | 'development';
 
@@ -41,6 +42,13 @@ export interface BulwarkAppProps extends AppProps {
    * @default - none: each production BulwarkChart must set its own
    */
   readonly trustedRegistries?: readonly string[];
+  /**
+   * Requests and limits for containers that set none, inherited by every BulwarkChart.
+   * @default - DEFAULT_RESOURCES (Guaranteed QoS: requests equal limits; rule workloads/resources)
+   */
+  readonly defaultResources?: ContainerResources;
+  /** Labels every object of every BulwarkChart carries (cost centre, cluster). @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 const APP_SYMBOL = Symbol.for('bulwark.BulwarkApp');
@@ -68,6 +76,8 @@ export class BulwarkApp extends App {
 
   public readonly environment: Environment;
   public readonly trustedRegistries?: readonly string[];
+  public readonly defaultResources?: ContainerResources;
+  public readonly labels: Readonly<Record<string, string>>;
   private readonly explicitVersion?: string;
   private synthesizing = false;
 
@@ -84,6 +94,8 @@ export class BulwarkApp extends App {
       this.explicitVersion = props.kubernetesVersion;
     }
     this.trustedRegistries = props.trustedRegistries === undefined ? undefined : assertRegistries('BulwarkApp', props.trustedRegistries);
+    this.defaultResources = props.defaultResources;
+    this.labels = assertLabels('BulwarkApp', props.labels ?? {});
     // chart.toJson() and Testing.synth(chart) run the App's validations: this one checks the whole
     // App there too. synth() below renders and checks once itself, so it switches this one off.
     this.node.addValidation({ validate: () => (this.synthesizing ? [] : problems(this, this.render())) });
@@ -178,6 +190,20 @@ export class BulwarkApp extends App {
 
 function save(file: string, objects: readonly KubeObject[]): void {
   fs.writeFileSync(file, toYamlStream(objects));
+}
+
+/** Label keys Bulwark owns: selectors, Pod Security, pools, waivers. */
+const RESERVED_LABEL = /^(app\.kubernetes\.io\/(name|instance)|bulwark\.dev\/.*|pod-security\.kubernetes\.io\/.*|node-restriction\.kubernetes\.io\/.*|kubernetes\.io\/.*|k8s\.io\/.*)$/;
+
+/** Labels set for many objects at once: valid, and none of the keys Bulwark's rules rely on. */
+export function assertLabels(who: string, labels: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  for (const [k, v] of Object.entries(labels)) {
+    if (RESERVED_LABEL.test(k)) throw new Error(`${who}: labels key "${k}" is one Bulwark or Kubernetes owns (rule namespaces/pod-security-labels). Use a key of your own, e.g. "example.com/cost-centre".`);
+    if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k) || typeof v !== 'string' || !/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(v)) {
+      throw new Error(`${who}: labels entry ${JSON.stringify(k)}: ${JSON.stringify(v)} is not a valid label. Use a qualified name and a value of at most 63 characters.`);
+    }
+  }
+  return { ...labels };
 }
 
 export function assertEnvironment(who: string, environment: unknown): Environment {

@@ -2,7 +2,8 @@ import { Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { assertSupportedVersion } from '../policy/kubernetes-versions';
 import { Finding, PolicyVersion } from '../policy/types';
-import { assertEnvironment, assertRegistries, BulwarkApp, CHART_SETTINGS, ChartSettings, Environment } from './bulwark-app';
+import { assertEnvironment, assertLabels, assertRegistries, BulwarkApp, CHART_SETTINGS, ChartSettings, Environment } from './bulwark-app';
+import type { ContainerResources } from './secure-container';
 import { BulwarkError } from './errors';
 
 export type { Environment } from './bulwark-app';
@@ -36,6 +37,11 @@ export interface BulwarkChartProps extends ChartProps {
    * @default - the BulwarkApp's trustedRegistries
    */
   readonly trustedRegistries?: readonly string[];
+  /**
+   * Requests and limits for containers that set none, merged over the App's key by key.
+   * @default - the BulwarkApp's defaultResources, else DEFAULT_RESOURCES (rule workloads/resources)
+   */
+  readonly defaultResources?: ContainerResources;
 }
 
 const CHART_SYMBOL = Symbol.for('bulwark.BulwarkChart');
@@ -60,15 +66,20 @@ export class BulwarkChart extends Chart {
   public readonly environment: Environment;
   /** Registries this chart's images may come from; undefined only in development without a list. */
   public readonly trustedRegistries?: readonly string[];
+  /** Requests and limits for containers that set none: the chart's over the App's, key by key. */
+  public readonly defaultResources: ContainerResources;
   /** Every connection declared in this chart, in declaration order. */
   public readonly declaredConnections: DeclaredConnection[] = [];
   private readonly app: BulwarkApp;
 
   constructor(scope: Construct, id: string, props: BulwarkChartProps = {}) {
-    super(scope, id, props);
     const who = `BulwarkChart "${id}"`;
+    const app = BulwarkApp.enclosing(scope, who);
+    // Labels set once on the App reach every object of every chart; the chart's own come on top.
+    super(scope, id, { ...props, labels: { ...app.labels, ...assertLabels(who, props.labels ?? {}) } });
     Object.defineProperty(this, CHART_SYMBOL, { value: true });
-    this.app = BulwarkApp.enclosing(this, who);
+    this.app = app;
+    this.defaultResources = { ...app.defaultResources, ...props.defaultResources };
     this.kubernetesVersion = props.kubernetesVersion ?? this.app.defaultKubernetesVersion;
     try {
       this.version = assertSupportedVersion(this.kubernetesVersion);

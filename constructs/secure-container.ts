@@ -133,11 +133,11 @@ export interface SecureContainerProps {
 const QUANTITY = /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 
 /** Resources with defaults applied and every quantity checked; throws naming the prop. */
-export function resolveResources(who: string, r: ContainerResources | undefined): Required<ContainerResources> {
+export function resolveResources(who: string, r: ContainerResources | undefined, defaults: ContainerResources = DEFAULT_RESOURCES): Required<ContainerResources> {
   const out: Required<ContainerResources> = {
-    cpu: r?.cpu ?? DEFAULT_RESOURCES.cpu,
-    memory: r?.memory ?? DEFAULT_RESOURCES.memory,
-    ephemeralStorage: r?.ephemeralStorage ?? DEFAULT_RESOURCES.ephemeralStorage,
+    cpu: r?.cpu ?? defaults.cpu ?? DEFAULT_RESOURCES.cpu,
+    memory: r?.memory ?? defaults.memory ?? DEFAULT_RESOURCES.memory,
+    ephemeralStorage: r?.ephemeralStorage ?? defaults.ephemeralStorage ?? DEFAULT_RESOURCES.ephemeralStorage,
   };
   for (const [k, v] of Object.entries(out) as Array<[string, RequestAndLimit]>) {
     for (const part of ['request', 'limit'] as const) {

@@ -615,7 +615,7 @@ export class SecureWorkload extends Construct implements INetworkPeer {
       args: c.args,
       ports: (c.ports ?? []).map((p) => ({ containerPort: p.port, name: p.name, protocol: p.protocol })),
       env,
-      resources: renderResources(resolveResources(label, c.resources)),
+      resources: renderResources(resolveResources(label, c.resources, this.chart.defaultResources)),
       liveness: c.liveness?.render(label, firstPort),
       readiness: c.readiness?.render(label, firstPort),
       startup: c.startup?.render(label, firstPort),
