@@ -1,6 +1,7 @@
 import { CATALOG, POD_SECURITY_RULES, PodSecurityRule, RECOMMENDED_RULES } from '../policy';
 import { PACK_NAMES, packRules } from '../policy/packs';
 import { DEFAULT_KUBERNETES_VERSION } from '../policy/kubernetes-versions';
+import { CONTROL_PLANE_RULES } from '../policy/rules/control-plane';
 import { parsePolicyVersion, Rule } from '../policy/types';
 
 /** docs/rules.md, generated from the catalog (`npm run docs`); a test fails when it is stale. */
@@ -33,6 +34,7 @@ export function renderRulesMarkdown(): string {
   };
   section('Pod Security Standards', POD_SECURITY_RULES);
   section('Bulwark recommended', RECOMMENDED_RULES);
+  section('Control plane (configuration files, pack cis-control-plane)', CONTROL_PLANE_RULES);
   section('Waivers', CATALOG.filter((r) => r.id.startsWith('waivers/')));
   return out.join('\n');
 }

@@ -36,6 +36,7 @@ import { resources } from './rules/workloads/resources';
 import { secretsAsFiles } from './rules/workloads/secrets-as-files';
 import { serviceAccountToken } from './rules/workloads/service-account-token';
 import { spread } from './rules/workloads/spread';
+import { CONTROL_PLANE_RULES } from './rules/control-plane';
 import { Rule, RuleMeta } from './types';
 
 /** Bulwark's hardening rules beyond the Pod Security Standards. */
@@ -49,7 +50,7 @@ export const RECOMMENDED_RULES: readonly Rule[] = [
 ];
 
 /** The one rule catalog: synth-time validation, matchers, the CLI and docs all read it. */
-export const CATALOG: readonly Rule[] = [...POD_SECURITY_RULES, ...RECOMMENDED_RULES, validWaiver];
+export const CATALOG: readonly Rule[] = [...POD_SECURITY_RULES, ...RECOMMENDED_RULES, ...CONTROL_PLANE_RULES, validWaiver];
 
 export const CATALOG_BY_ID: ReadonlyMap<string, RuleMeta> = new Map(CATALOG.map((r) => [r.id, r]));
 

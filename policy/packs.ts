@@ -1,9 +1,10 @@
 import { RECOMMENDED_RULES } from './catalog';
+import { CONTROL_PLANE_RULES } from './rules/control-plane';
 import { POD_SECURITY_RULES, PodSecurityLevel, PodSecurityRule } from './rules/pod-security';
 import { PolicyVersion, Rule } from './types';
 
-export type PackName = 'pss-baseline' | 'pss-restricted' | 'bulwark-recommended';
-export const PACK_NAMES: readonly PackName[] = ['pss-baseline', 'pss-restricted', 'bulwark-recommended'];
+export type PackName = 'pss-baseline' | 'pss-restricted' | 'bulwark-recommended' | 'cis-control-plane';
+export const PACK_NAMES: readonly PackName[] = ['pss-baseline', 'pss-restricted', 'bulwark-recommended', 'cis-control-plane'];
 
 /**
  * The Pod Security checks in force for a level at a Kubernetes minor. Upstream, a restricted check
@@ -22,6 +23,8 @@ export function packRules(name: PackName, version: PolicyVersion): Rule[] {
     case 'pss-baseline': return podSecurityRules('baseline', version);
     case 'pss-restricted': return podSecurityRules('restricted', version);
     case 'bulwark-recommended': return [...RECOMMENDED_RULES];
+    // Control-plane configuration files (not API objects): see policy/rules/control-plane/index.ts.
+    case 'cis-control-plane': return [...CONTROL_PLANE_RULES];
     default: throw new Error(`unknown rule pack "${name as string}": use one of ${PACK_NAMES.join(', ')}`);
   }
 }

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { CATALOG, evaluate, KubeObject, POD_SECURITY_RULES } from '../policy';
+import { CATALOG, DEFAULT_PACKS, evaluate, KubeObject, POD_SECURITY_RULES } from '../policy';
 import { NOW } from './helpers';
 import { pssFixturesRoot, pssFixturesSkipped } from './helpers/pss-fixtures';
 
@@ -16,6 +16,8 @@ const PSS_SKIPPED = pssFixturesSkipped(); // no Go and BULWARK_ALLOW_NO_GO=1
 const pssIds = new Set(POD_SECURITY_RULES.map((r) => r.id));
 /** Every fixture image is under registry.example.com: rule images/trusted-registry applies to all of them. */
 const TRUSTED_REGISTRIES = ['registry.example.com'];
+/** The default packs plus the control-plane pack, whose rules read only configuration files (policy/rules/control-plane). */
+const PACKS = [...DEFAULT_PACKS, 'cis-control-plane' as const];
 
 function load(file: string): KubeObject[] {
   const docs = parseAllDocuments(fs.readFileSync(file, 'utf8'));
@@ -56,13 +58,13 @@ describe.each(CATALOG.map((r) => [r.id, r] as const))('%s', (id, rule) => {
 
   test.each(files(id, 'pass').map((f) => [path.relative(FIXTURES, f), f]))('allows %s with no finding at all', (_n, file) => {
     const [subject, ...context] = load(file);
-    const findings = evaluate([subject], { context, now: NOW, trustedRegistries: TRUSTED_REGISTRIES });
+    const findings = evaluate([subject], { context, now: NOW, trustedRegistries: TRUSTED_REGISTRIES, packs: PACKS });
     expect(findings.map((f) => `${f.ruleId}: ${f.detail}`)).toEqual([]);
   });
 
   test.each(files(id, 'fail').map((f) => [path.relative(FIXTURES, f), f]))('denies %s by this rule and no other', (_n, file) => {
     const [subject, ...context] = load(file);
-    const findings = evaluate([subject], { context, now: NOW, trustedRegistries: TRUSTED_REGISTRIES });
+    const findings = evaluate([subject], { context, now: NOW, trustedRegistries: TRUSTED_REGISTRIES, packs: PACKS });
     expect([...new Set(findings.map((f) => f.ruleId))]).toEqual([id]);
   });
 });

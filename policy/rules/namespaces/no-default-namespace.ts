@@ -1,3 +1,4 @@
+import { isConfigFile } from '../../config-files';
 import { Rule, Violation } from '../../types';
 
 /** Kinds that have no namespace. Everything else lands in "default" when none is set. */
@@ -25,7 +26,8 @@ export const noDefaultNamespace: Rule = {
     { source: 'Trivy', id: 'KSV110' },
   ],
   check(object): Violation[] {
-    if (CLUSTER_SCOPED_KINDS.has(object.kind) || (object.kind === 'ServiceAccount' && object.metadata?.name === 'default')) return [];
+    // Configuration files (audit policy, kubelet configuration, ...) are read from disk, never applied.
+    if (CLUSTER_SCOPED_KINDS.has(object.kind) || isConfigFile(object) || (object.kind === 'ServiceAccount' && object.metadata?.name === 'default')) return [];
     const ns = object.metadata?.namespace;
     if (ns && !SHARED_NAMESPACES.has(ns)) return [];
     return [{
