@@ -49,8 +49,9 @@ function renderRule(r: Rule): string[] {
     '',
     `Why: ${r.rationale}`,
     '',
-    `Fix: ${r.remediation}`,
+    `Fix with Bulwark's constructs: ${r.remediation}`,
     '',
+    ...(r.manifestRemediation ? [`Fix in a manifest: ${r.manifestRemediation}`, ''] : []),
     `References: ${r.references.map((ref) => (ref.url ? `[${ref.source} ${ref.id}](${ref.url})` : `${ref.source} ${ref.id}`)).join('; ')}.`,
     '',
   ];

@@ -40,6 +40,12 @@ export interface RuleMeta {
   readonly rationale: string;
   /** How to fix a finding; ends with a period. */
   readonly remediation: string;
+  /**
+   * The fix phrased for a raw manifest (Helm, Kustomize, kubectl output): the field to set, e.g.
+   * `securityContext.capabilities.drop: ["ALL"]`; ends with a period. `remediation` stays the fix
+   * for an object Bulwark's constructs made. Every catalog rule has one (tests/remediation.test.ts).
+   */
+  readonly manifestRemediation?: string;
   readonly references: readonly Reference[];
   /** A non-waivable rule cannot be relaxed by any Waiver. */
   readonly waivable: boolean;

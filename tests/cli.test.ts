@@ -109,7 +109,7 @@ describe('check reads manifests as Kubernetes does (policy/manifests.ts)', () =>
   });
 
   test('input that holds no object at all exits 2 with "nothing to check"', () => {
-    for (const files of [{}, { 'empty.yaml': '---\n# nothing\n---\n' }, { 'notes.txt': pod('      privileged: true\n') }]) {
+    for (const files of [{}, { 'empty.yaml': '---\n# nothing\n---\n' }, { 'notes.txt': pod('      privileged: true\n') }] as Array<Record<string, string>>) {
       const r = check(files);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('nothing to check');

@@ -11,6 +11,7 @@ export const digestPinned: Rule = {
   waivable: true,
   rationale: 'A tag is a mutable pointer: whoever can push to the registry decides what runs. A digest names exactly the bytes that were reviewed and scanned.',
   remediation: 'Reference the image by digest: Image.pinned("registry/repo", "sha256:<digest>") or "registry/repo@sha256:<digest>".',
+  manifestRemediation: 'Set containers[].image to "registry/repo@sha256:<64 hex digits>", the digest of the image that was reviewed (a tag may stay before the @).',
   references: [
     { source: 'NSA/CISA', id: 'Kubernetes Hardening Guide: image scanning and provenance' },
     { source: 'kube-linter', id: 'latest-tag' },

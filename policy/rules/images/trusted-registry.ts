@@ -9,6 +9,7 @@ export const trustedRegistry: Rule = {
   waivable: true,
   rationale: 'Whoever controls the registry an image comes from decides what runs, and a digest only pins bytes that registry served. Images from registries outside the reviewed list (a typo-squatted Docker Hub name, a lookalike host) bypass scanning and provenance controls.',
   remediation: 'Pull the image from a registry in the trusted list (mirror it there), or add its registry, or registry/path prefix, to the list configured for this object (BulwarkChart / `bulwark check`).',
+  manifestRemediation: 'Set containers[].image to a copy of the image in a trusted registry (mirror it there), or name its registry with bulwark check --trusted-registry if it is trusted.',
   references: [
     { source: 'NSA/CISA', id: 'Kubernetes Hardening Guide: image scanning and provenance' },
     { source: 'Trivy', id: 'KSV0125' },

@@ -20,6 +20,7 @@ export const noDefaultNamespace: Rule = {
   waivable: true,
   rationale: 'The default and kube-system namespaces carry no Pod Security labels, quotas or default-deny policy of the team, and kube-system holds cluster credentials.',
   remediation: 'Put the object in an IsolatedNamespace (set metadata.namespace to it).',
+  manifestRemediation: 'Set metadata.namespace to the application\'s own namespace, not default (a manifest without one lands where kubectl points: check it with bulwark check --namespace).',
   references: [
     { source: 'CIS', id: '5.7.1, 5.7.4' },
     { source: 'Checkov', id: 'CKV_K8S_21' },

@@ -11,6 +11,7 @@ export const podSecurityLabels: Rule = {
   waivable: true,
   rationale: 'Pod Security Admission is the cluster\'s own backstop for every pod, whatever created it. Pinning the enforce version keeps an upgrade from changing what is admitted; an end-of-life version pins the checks of an unpatched release.',
   remediation: 'Label the namespace pod-security.kubernetes.io/enforce=restricted with enforce-version set to the cluster\'s supported minor (IsolatedNamespace does this), and audit/warn restricted at latest.',
+  manifestRemediation: 'Label the Namespace pod-security.kubernetes.io/enforce: restricted with pod-security.kubernetes.io/enforce-version: v1.<the cluster\'s minor>, and audit and warn: restricted.',
   references: [
     { source: 'PSA', id: 'pod-security.kubernetes.io/enforce, enforce-version', url: 'https://kubernetes.io/docs/concepts/security/pod-security-admission/' },
     { source: 'CIS', id: '5.2.1' },

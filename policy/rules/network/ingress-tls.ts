@@ -13,6 +13,7 @@ export const ingressTls: Rule = {
   waivable: true,
   rationale: 'Without TLS, credentials, session cookies and data cross the network in clear text, and anyone on the path can read or change them.',
   remediation: 'List every rule host in spec.tls[].hosts with the Secret holding its certificate (SecureWorkload.exposeViaIngress({ tlsSecretName })), or attach the route to an HTTPS listener of a Gateway (exposeViaRoute).',
+  manifestRemediation: 'Add spec.tls[] entries whose hosts list every spec.rules[].host, with the secretName holding its certificate; for an HTTPRoute, set parentRefs[].sectionName to an HTTPS listener.',
   references: [
     { source: 'NSA/CISA', id: 'Kubernetes Hardening Guide: network separation and hardening (encrypt traffic)' },
     { source: 'Kubernetes', id: 'Ingress: TLS', url: 'https://kubernetes.io/docs/concepts/services-networking/ingress/#tls' },

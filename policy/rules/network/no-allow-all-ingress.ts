@@ -36,6 +36,7 @@ export const noAllowAllIngress: Rule = {
   waivable: true,
   rationale: 'NetworkPolicies add up: one rule that admits every source (no "from", an ipBlock covering every address, or a namespaceSelector that selects every namespace) voids the namespace\'s default deny for the pods it selects, and opens them to any pod in the cluster and the internet.',
   remediation: 'Name the sources: a namespaceSelector on kubernetes.io/metadata.name plus a podSelector (SecureWorkload.allowFrom), or the ipBlock ranges the traffic really comes from; waive on the NetworkPolicy for a deliberate public entry point such as an ingress controller.',
+  manifestRemediation: 'Replace the empty from: (or the spec.ingress[] rule without from) with a namespaceSelector on kubernetes.io/metadata.name plus a podSelector, or ipBlock ranges of the real sources.',
   references: [
     { source: 'NSA/CISA', id: 'Kubernetes Hardening Guide: network policies' },
     { source: 'CIS', id: '5.3.2' },

@@ -7,6 +7,7 @@ export const noExternalIps: Rule = {
   waivable: true,
   rationale: 'Any address in a Service\'s spec.externalIPs is captured by kube-proxy on every node: whoever can create a Service can intercept the cluster\'s traffic to that address, an external database or API included (CVE-2020-8554, unfixed by design).',
   remediation: 'Remove spec.externalIPs and expose the Service through the platform\'s ingress or load balancer; enable the DenyServiceExternalIPs admission plugin on the API server.',
+  manifestRemediation: 'Remove spec.externalIPs from the Service and publish it through an Ingress, a Gateway or a load balancer.',
   references: [
     { source: 'Kubernetes', id: 'CVE-2020-8554 (issue 97076)', url: 'https://github.com/kubernetes/kubernetes/issues/97076' },
     { source: 'Kubernetes', id: 'DenyServiceExternalIPs admission plugin' },

@@ -7,6 +7,7 @@ export const noExternalServices: Rule = {
   waivable: true,
   rationale: 'NodePort opens a port on every node, past NetworkPolicy on many CNIs; LoadBalancer puts the service on the internet. Exposure belongs at a reviewed ingress.',
   remediation: 'Use a ClusterIP Service behind the platform\'s ingress; if a namespace really needs one, waive this rule on the Service and raise its quota with the same waiver.',
+  manifestRemediation: 'Set spec.type: ClusterIP (or leave it out) and publish through an Ingress or Gateway; a Service that must be exposed carries a bulwark.dev/waivers annotation for this rule with a reason and an expiry.',
   references: [
     { source: 'kube-score', id: 'service-type' },
     { source: 'NSA/CISA', id: 'Kubernetes Hardening Guide: network separation' },

@@ -9,6 +9,7 @@ export const podHasNetworkPolicy: Rule = {
   waivable: true,
   rationale: 'A pod that no NetworkPolicy selects accepts traffic from, and sends it to, anything: one compromised pod reaches the whole cluster.',
   remediation: 'Deploy the workload into an IsolatedNamespace (default-deny ingress and egress) and declare its peers with allowFrom/allowTo/allowEgress.',
+  manifestRemediation: 'Add a NetworkPolicy in the pod\'s namespace whose spec.podSelector selects the pod (e.g. podSelector: {} with policyTypes: [Ingress, Egress] as the default deny) and allow its peers in further policies.',
   references: [
     { source: 'CIS', id: '5.3.2' },
     { source: 'NSA/CISA', id: 'Kubernetes Hardening Guide: network policies' },

@@ -22,6 +22,7 @@ export const dedicatedPoolToleration: Rule = {
   waivable: false,
   rationale: 'A dedicated pool isolates sensitive workloads on their own nodes; a pod from another namespace that tolerates the taint lands next to them and shares their kernel. A toleration of every pool (operator Exists) also tolerates pools declared in another chart or added later, which no check at synth can see.',
   remediation: 'Remove the toleration, or place the workload on the pool (pool.place(workload): operator Equal with the pool\'s name), adding the namespace to the pool\'s allowedNamespaces if it really belongs there.',
+  manifestRemediation: 'Remove the toleration of bulwark.dev/dedicated from spec.tolerations (operator Exists tolerates every pool), unless the namespace is one the pool\'s ValidatingAdmissionPolicyBinding allows.',
   references: [
     { source: 'NSA/CISA', id: 'Kubernetes Hardening Guide: pod isolation on dedicated nodes' },
     { source: 'Kubernetes', id: 'Taints and Tolerations; NodeRestriction admission' },

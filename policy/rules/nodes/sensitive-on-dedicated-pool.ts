@@ -9,6 +9,7 @@ export const sensitiveOnDedicatedPool: Rule = {
   waivable: true,
   rationale: 'A container escape reaches everything on the node; sensitive workloads belong on nodes that run nothing else.',
   remediation: 'Place the workload on a DedicatedNodePool (pool.place(workload) or the nodePool prop): a required node affinity on the pool label plus the toleration.',
+  manifestRemediation: 'Add to the pod spec a toleration of bulwark.dev/dedicated=<pool>:NoSchedule (operator Equal) and a required nodeAffinity on node-restriction.kubernetes.io/bulwark-pool In [<pool>].',
   references: [
     { source: 'NSA/CISA', id: 'Kubernetes Hardening Guide: pod isolation on dedicated nodes' },
     { source: 'CIS', id: '5.7 (general policies: separate sensitive workloads)' },

@@ -19,6 +19,7 @@ export const allowPrivilegeEscalation = definePodSecurityRule({
   reason: 'allowPrivilegeEscalation != false',
   rationale: 'Without no_new_privs a process can gain privileges through set-user-ID binaries or file capabilities.',
   remediation: 'Set securityContext.allowPrivilegeEscalation to false on every container, init containers included.',
+  manifestRemediation: 'Set securityContext.allowPrivilegeEscalation: false on every container, initContainers and ephemeralContainers included.',
   references: [
     { source: 'CIS', id: '5.2.6' },
     { source: 'kube-linter', id: 'privilege-escalation-container' },

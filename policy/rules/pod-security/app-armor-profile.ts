@@ -15,6 +15,7 @@ export const appArmorProfile = definePodSecurityRule({
   reason: 'forbidden AppArmor profile',
   rationale: 'The runtime default AppArmor profile blocks mount, ptrace and writes to sensitive /proc and /sys paths; an Unconfined profile removes that layer.',
   remediation: 'Remove appArmorProfile (or set type RuntimeDefault or Localhost), and use only runtime/default or localhost/* in AppArmor annotations.',
+  manifestRemediation: 'Set securityContext.appArmorProfile.type: RuntimeDefault (or Localhost with localhostProfile) on the pod and containers, or leave it out; in container.apparmor.security.beta.kubernetes.io/<container> annotations use only runtime/default or localhost/<profile>.',
   references: [
     { source: 'kube-linter', id: 'no-apparmor (unsafe-proc-mount family)' },
     { source: 'Checkov', id: 'CKV_K8S_31' },

@@ -17,6 +17,7 @@ export const capabilitiesBaseline = definePodSecurityRule({
   reason: 'non-default capabilities',
   rationale: 'Capabilities such as SYS_ADMIN, NET_ADMIN or NET_RAW give a container kernel powers that lead to container escape or network spoofing.',
   remediation: 'Remove the capability from securityContext.capabilities.add.',
+  manifestRemediation: 'Remove the capability from containers[].securityContext.capabilities.add; baseline allows only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID and SYS_CHROOT.',
   references: [
     { source: 'CIS', id: '5.2.9' },
     { source: 'kube-linter', id: 'privilege-escalation-container' },

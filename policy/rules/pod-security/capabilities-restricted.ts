@@ -26,6 +26,7 @@ export const capabilitiesRestricted = definePodSecurityRule({
   reason: 'unrestricted capabilities',
   rationale: 'Dropping every capability removes the kernel privileges a compromised process could abuse; binding a low port is the one addition allowed.',
   remediation: 'Set securityContext.capabilities.drop: ["ALL"] on every container and add nothing but NET_BIND_SERVICE.',
+  manifestRemediation: 'Set securityContext.capabilities.drop: ["ALL"] on every container, and list nothing but NET_BIND_SERVICE in capabilities.add.',
   references: [
     { source: 'CIS', id: '5.2.9, 5.2.10' },
     { source: 'kube-linter', id: 'drop-net-raw-capability' },

@@ -68,6 +68,7 @@ export function definePodSecurityRule(props: PodSecurityRuleProps): PodSecurityR
     severity: props.severity,
     rationale: props.rationale,
     remediation: props.remediation,
+    ...(props.manifestRemediation !== undefined ? { manifestRemediation: props.manifestRemediation } : {}),
     waivable: props.waivable,
     references: [
       { source: 'PSS', id: `${props.level}: ${psaCheck}`, url: PSS_URL },

@@ -10,6 +10,7 @@ export const hostNamespaces = definePodSecurityRule({
   reason: 'host namespaces',
   rationale: 'Sharing host namespaces lets a pod see and signal host processes, sniff node traffic and reach node-local services such as the kubelet.',
   remediation: 'Remove hostNetwork, hostPID and hostIPC from the pod spec (or set them to false).',
+  manifestRemediation: 'Set hostNetwork: false, hostPID: false and hostIPC: false in the pod spec (or leave them out).',
   references: [
     { source: 'CIS', id: '5.2.3, 5.2.4, 5.2.5' },
     { source: 'kube-linter', id: 'host-network, host-pid, host-ipc' },

@@ -10,6 +10,7 @@ export const hostPathVolumes = definePodSecurityRule({
   reason: 'hostPath volumes',
   rationale: 'A hostPath volume exposes the node filesystem: container runtime sockets, kubelet credentials and other pods\' data.',
   remediation: 'Replace the hostPath volume with an emptyDir, a configMap/secret projection or a PersistentVolumeClaim.',
+  manifestRemediation: 'Remove the hostPath volume from volumes[]; use an emptyDir (with sizeLimit), a configMap or secret volume, or a persistentVolumeClaim.',
   references: [
     { source: 'kube-linter', id: 'host-mounts (sensitive-host-mounts)' },
     { source: 'Polaris', id: 'hostPathSet' },

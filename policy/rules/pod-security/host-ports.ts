@@ -11,6 +11,7 @@ export const hostPorts = definePodSecurityRule({
   reason: 'hostPort',
   rationale: 'A hostPort bypasses NetworkPolicy on many CNIs, pins the pod to nodes with a free port and exposes it on the node address.',
   remediation: 'Remove ports[].hostPort and expose the workload through a Service.',
+  manifestRemediation: 'Remove containers[].ports[].hostPort (or set it to 0) and reach the pods through a Service.',
   references: [
     { source: 'kube-linter', id: 'host-port' },
     { source: 'Polaris', id: 'hostPortSet' },

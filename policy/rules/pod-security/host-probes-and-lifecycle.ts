@@ -14,6 +14,7 @@ export const hostProbesAndLifecycle = definePodSecurityRule({
   reason: 'probe or lifecycle host',
   rationale: 'A probe or lifecycle hook with a host field makes the kubelet connect to an arbitrary address: a server-side request forgery from the node.',
   remediation: 'Remove the host field from httpGet and tcpSocket probes and lifecycle handlers; they then target the pod itself.',
+  manifestRemediation: 'Remove host from the httpGet and tcpSocket of livenessProbe, readinessProbe, startupProbe and lifecycle.postStart/preStop.',
   references: [{ source: 'Kubernetes', id: 'KEP-4940 (probe host restriction)' }],
   versions: [{
     since: v(34),

@@ -11,6 +11,7 @@ export const privileged = definePodSecurityRule({
   reason: 'privileged',
   rationale: 'A privileged container has every capability and full device access: it is root on the node, and every other isolation control is void.',
   remediation: 'Remove securityContext.privileged or set it to false; grant only the specific capability the process needs.',
+  manifestRemediation: 'Set containers[].securityContext.privileged: false (or leave it out); add only the capability the process needs to securityContext.capabilities.add.',
   references: [
     { source: 'CIS', id: '5.2.2' },
     { source: 'NSA/CISA', id: 'Kubernetes Hardening Guide: non-root containers' },

@@ -11,6 +11,7 @@ export const procMountRestricted = definePodSecurityRule({
   reason: 'procMount',
   rationale: 'The restricted profile keeps the /proc masks even for pods in user namespaces.',
   remediation: 'Remove securityContext.procMount or set it to Default.',
+  manifestRemediation: 'Remove containers[].securityContext.procMount or set procMount: Default.',
   references: [{ source: 'Trivy', id: 'KSV027' }],
   versions: [{ since: v(35), check: procMountCheck, overrides: ['pod-security/proc-mount'] }],
 });

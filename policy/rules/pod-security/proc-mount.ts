@@ -20,6 +20,7 @@ export const procMount = definePodSecurityRule({
   reason: 'procMount',
   rationale: 'An Unmasked /proc exposes kernel interfaces that the runtime hides from containers.',
   remediation: 'Remove securityContext.procMount or set it to Default.',
+  manifestRemediation: 'Remove containers[].securityContext.procMount or set procMount: Default.',
   references: [{ source: 'Trivy', id: 'KSV027' }],
   versions: [
     { since: v(0), check: procMountCheck },

@@ -14,6 +14,7 @@ export const restrictedVolumes = definePodSecurityRule({
   reason: 'restricted volume types',
   rationale: 'Inline volume sources such as hostPath, nfs or iscsi reach storage outside the control of PersistentVolume admission and RBAC.',
   remediation: `Use only ${RESTRICTED_VOLUME_SOURCES.join(', ')} volumes; move other storage behind a PersistentVolumeClaim.`,
+  manifestRemediation: 'Replace the volume with one of the restricted types: configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret (put other storage behind a persistentVolumeClaim).',
   references: [{ source: 'Trivy', id: 'KSV028' }],
   versions: [{
     since: v(0),

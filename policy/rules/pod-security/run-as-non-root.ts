@@ -26,6 +26,7 @@ export const runAsNonRoot = definePodSecurityRule({
   reason: 'runAsNonRoot != true',
   rationale: 'Root inside a container is root on the node after any escape, and can write to host-mounted files it reaches.',
   remediation: 'Set securityContext.runAsNonRoot: true on the pod (and do not set it to false on any container).',
+  manifestRemediation: 'Set spec.securityContext.runAsNonRoot: true on the pod, and remove runAsNonRoot: false from every container.',
   references: [
     { source: 'CIS', id: '5.2.7' },
     { source: 'kube-linter', id: 'run-as-non-root' },

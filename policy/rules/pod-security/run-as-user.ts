@@ -22,6 +22,7 @@ export const runAsUser = definePodSecurityRule({
   reason: 'runAsUser=0',
   rationale: 'UID 0 is root; runAsNonRoot alone does not stop an explicit runAsUser: 0.',
   remediation: 'Set securityContext.runAsUser to a UID of 10000 or more.',
+  manifestRemediation: 'Set spec.securityContext.runAsUser to a non-zero UID (10000 or more) and remove runAsUser: 0 from every container.',
   references: [
     { source: 'CIS', id: '5.2.7' },
     { source: 'Checkov', id: 'CKV_K8S_40' },

@@ -38,6 +38,7 @@ export const seLinuxOptions = definePodSecurityRule({
   reason: 'seLinuxOptions',
   rationale: 'A custom SELinux user, role or an unconfined type lifts the mandatory access control that separates containers on SELinux nodes.',
   remediation: 'Remove seLinuxOptions.user and .role, and use type container_t, container_init_t, container_kvm_t or container_engine_t, or none.',
+  manifestRemediation: 'Remove seLinuxOptions.user and seLinuxOptions.role from securityContext (pod and containers); seLinuxOptions.type may only be container_t, container_init_t, container_kvm_t or container_engine_t.',
   references: [
     { source: 'Checkov', id: 'CKV_K8S_29 (security context)' },
     { source: 'Trivy', id: 'KSV025' },

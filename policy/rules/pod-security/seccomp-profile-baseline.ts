@@ -33,6 +33,7 @@ export const seccompProfileBaseline = definePodSecurityRule({
   reason: 'seccompProfile',
   rationale: 'Seccomp filters the system calls a container can make; Unconfined exposes the whole kernel attack surface.',
   remediation: 'Set securityContext.seccompProfile.type to RuntimeDefault (or Localhost with a reviewed profile).',
+  manifestRemediation: 'Set securityContext.seccompProfile.type: RuntimeDefault (or Localhost with localhostProfile) instead of Unconfined, on the pod and on every container that sets one.',
   references: [
     { source: 'CIS', id: '5.7.2' },
     { source: 'Checkov', id: 'CKV_K8S_31' },

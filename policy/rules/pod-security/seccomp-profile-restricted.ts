@@ -27,6 +27,7 @@ export const seccompProfileRestricted = definePodSecurityRule({
   reason: 'seccompProfile',
   rationale: 'Without an explicit profile many runtimes run containers Unconfined; RuntimeDefault blocks hundreds of rarely used, often exploited syscalls.',
   remediation: 'Set spec.securityContext.seccompProfile.type to RuntimeDefault on the pod.',
+  manifestRemediation: 'Set spec.securityContext.seccompProfile.type: RuntimeDefault on the pod (or on every container).',
   references: [
     { source: 'CIS', id: '5.7.2' },
     { source: 'kube-score', id: 'container-seccomp-profile' },

@@ -24,6 +24,7 @@ export const sysctls = definePodSecurityRule({
   reason: 'forbidden sysctls',
   rationale: 'Unsafe sysctls change kernel settings for the whole node and every pod on it.',
   remediation: 'Remove the sysctl from securityContext.sysctls, or tune it on the node through the node pool instead.',
+  manifestRemediation: 'Remove the entry from spec.securityContext.sysctls; keep only the sysctls Pod Security baseline lists as safe (e.g. net.ipv4.ip_local_port_range) and tune the rest on the node.',
   references: [{ source: 'Trivy', id: 'KSV026' }, { source: 'Kubernetes', id: 'Using sysctls in a Kubernetes Cluster' }],
   versions: [
     { since: v(0), check: allowOnly(V1_0) },

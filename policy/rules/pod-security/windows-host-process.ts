@@ -11,6 +11,7 @@ export const windowsHostProcess = definePodSecurityRule({
   reason: 'hostProcess',
   rationale: 'A Windows HostProcess container runs directly on the host with host privileges: the Windows equivalent of privileged.',
   remediation: 'Remove securityContext.windowsOptions.hostProcess or set it to false.',
+  manifestRemediation: 'Set securityContext.windowsOptions.hostProcess: false (or leave it out) on the pod and on every container.',
   references: [{ source: 'Trivy', id: 'KSV103' }],
   versions: [{
     since: v(0),

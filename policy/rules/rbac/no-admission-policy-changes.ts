@@ -21,6 +21,7 @@ export const noAdmissionPolicyChanges: Rule = {
     + 'loosen a ValidatingAdmissionPolicy switches a guardrail off for everyone, and whoever may write a MutatingAdmissionPolicy can rewrite '
     + 'any admitted object, like the webhook configurations rbac/no-sensitive-apis covers.',
   remediation: 'Grant only get, list and watch on admission policies and their bindings; leave changes to the platform team\'s deployment pipeline.',
+  manifestRemediation: 'Limit rules[].verbs on validatingadmissionpolicies, mutatingadmissionpolicies and their bindings to get, list and watch.',
   references: [
     { source: 'Kubernetes', id: 'Validating Admission Policy', url: 'https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/' },
     { source: 'Kubernetes', id: 'Mutating Admission Policy', url: 'https://kubernetes.io/docs/reference/access-authn-authz/mutating-admission-policy/' },

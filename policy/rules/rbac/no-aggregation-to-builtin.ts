@@ -47,6 +47,7 @@ export const noAggregationToBuiltin: Rule = {
     + 'copies their rules, up to cluster-admin, into a role whose name no other rule recognises. Labels on a namespaced Role are not '
     + 'aggregated by anything and are not flagged.',
   remediation: 'Grant custom-resource access through a LeastPrivilegeRole bound where needed; to aggregate your own roles, select only a label under your own domain (for example rbac.example.com/aggregate-to-monitoring) with matchLabels, In or Exists.',
+  manifestRemediation: 'Remove the rbac.authorization.k8s.io/aggregate-to-admin, -edit and -view labels, and in aggregationRule.clusterRoleSelectors select only labels under your own domain with matchLabels, In or Exists.',
   references: [
     { source: 'Kubernetes', id: 'RBAC: Aggregated ClusterRoles', url: 'https://kubernetes.io/docs/reference/access-authn-authz/rbac/#aggregated-clusterroles' },
     { source: 'Kubernetes', id: 'RBAC: User-facing roles', url: 'https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles' },

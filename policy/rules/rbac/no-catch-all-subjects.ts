@@ -19,6 +19,7 @@ export const noCatchAllSubjects: Rule = {
     + 'every pod\'s identity in every namespace. Whatever the role grants, a binding to one of them grants it to all, and nobody can be '
     + 'left out. The per-namespace group system:serviceaccounts:<namespace> is not flagged here.',
   remediation: 'Bind named users, groups of your identity provider, or the ServiceAccounts that need the grant.',
+  manifestRemediation: 'Replace system:authenticated, system:unauthenticated and system:serviceaccounts groups in subjects with named users, groups or ServiceAccounts.',
   references: [
     { source: 'Kubernetes', id: 'RBAC Good Practices: Hardening', url: 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#hardening' },
     { source: 'Trivy', id: 'KSV122, KSV01011' },

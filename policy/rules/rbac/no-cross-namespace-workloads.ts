@@ -13,6 +13,7 @@ export const noCrossNamespaceWorkloads: Rule = {
   waivable: true,
   rationale: 'Creating pods in a namespace means running with any ServiceAccount and mounting any Secret there: a compromised workload would cross the namespace boundary.',
   remediation: 'Keep workload creation inside the subject\'s own namespace, or move the controller into the target namespace.',
+  manifestRemediation: 'Bind the Role to ServiceAccounts of its own namespace only, or run the subject in the namespace it creates workloads in.',
   references: [
     { source: 'CIS', id: '5.1.4' },
     { source: 'kube-linter', id: 'access-to-create-pods' },

@@ -14,6 +14,7 @@ export const noEscalationVerbs: Rule = {
   waivable: true,
   rationale: 'escalate and bind let a subject create roles or bindings with more rights than it holds; impersonate lets it act as any user, group or service account.',
   remediation: 'Remove escalate, bind and impersonate from the role; grant the end permissions directly and only to who needs them.',
+  manifestRemediation: 'Remove escalate, bind and impersonate from rules[].verbs.',
   references: [
     { source: 'CIS', id: '5.1.8' },
     { source: 'Checkov', id: 'CKV_K8S_157, CKV_K8S_158' },

@@ -16,6 +16,7 @@ export const noExecAttach: Rule = {
   waivable: true,
   rationale: 'Exec, attach, port-forward and ephemeral debug containers give a shell or a tunnel into running containers (and their secrets); nodes/proxy reaches the kubelet API, bypassing admission and audit.',
   remediation: 'Remove these subresources; debug through logs, metrics and ephemeral debug workflows approved per incident.',
+  manifestRemediation: 'Remove pods/exec, pods/attach, pods/port-forward and nodes/proxy from rules[].resources.',
   references: [
     { source: 'CIS', id: '5.1.10' },
     { source: 'Polaris', id: 'rolePodExecAttach, clusterrolePodExecAttach' },

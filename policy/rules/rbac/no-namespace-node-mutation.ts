@@ -24,6 +24,7 @@ export const noNamespaceNodeMutation: Rule = {
     + 'patch nodes can strip a taint or copy a label and mix trusted and untrusted pods. The status (and, for namespaces, finalize) '
     + 'subresources of these kinds leave metadata writable, so they count as well.',
   remediation: 'Leave namespace and node labels and taints to the platform\'s provisioning (IsolatedNamespace, DedicatedNodePool); grant only get, list and watch on them.',
+  manifestRemediation: 'Limit rules[].verbs on namespaces and nodes (and their status) to get, list and watch.',
   references: [
     { source: 'Kubernetes', id: 'RBAC Good Practices: Namespace modification', url: 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#namespace-modification' },
     { source: 'Kubernetes', id: 'Assigning Pods to Nodes: Node isolation/restriction', url: 'https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#node-isolation-restriction' },

@@ -10,6 +10,7 @@ export const noPrivilegedBindings: Rule = {
   waivable: true,
   rationale: 'The built-in admin roles grant far more than any workload or team needs (edit reads every secret); system:masters bypasses RBAC entirely and cannot be revoked.',
   remediation: 'Bind a LeastPrivilegeRole with exactly the needed grants; never name system:masters in a binding.',
+  manifestRemediation: 'Point roleRef at a Role holding only the needed rules instead of cluster-admin, admin or edit, and remove system:masters from subjects.',
   references: [
     { source: 'CIS', id: '5.1.1, 5.1.7' },
     { source: 'kube-linter', id: 'cluster-admin-role-binding' },

@@ -10,6 +10,7 @@ export const noSecretCreation: Rule = {
     + 'annotation is filled by the control plane with a long-lived token for that account: create on secrets mints credentials for every '
     + 'ServiceAccount in scope, like create on serviceaccounts/token but without expiry. resourceNames cannot narrow create.',
   remediation: 'Let the platform\'s secret store or operator create Secrets; workloads read theirs by name (secrets-by-name), and short-lived tokens come from projected volumes.',
+  manifestRemediation: 'Remove create, update and patch on secrets from rules[].verbs; workloads read their Secrets by name.',
   references: [
     { source: 'Kubernetes', id: 'Configure Service Accounts: Manually create an API token for a ServiceAccount', url: 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#manually-create-an-api-token-for-a-serviceaccount' },
     { source: 'Kubernetes', id: 'RBAC Good Practices: Token request', url: 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#token-request' },

@@ -17,6 +17,7 @@ export const noSensitiveApis: Rule = {
   waivable: true,
   rationale: 'These APIs let a subject reconfigure admission, issue itself credentials or reach node storage: each is an escalation path to cluster-admin.',
   remediation: 'Remove the grant; leave these APIs to the platform team\'s break-glass roles.',
+  manifestRemediation: 'Remove the rules[] entry granting webhook configurations, certificatesigningrequests approval, serviceaccounts/token or persistentvolumes.',
   references: [
     { source: 'CIS', id: '5.1.9, 5.1.11, 5.1.12, 5.1.13' },
     { source: 'Checkov', id: 'CKV_K8S_155, CKV_K8S_156' },

@@ -19,6 +19,7 @@ export const noSystemRoleBindings: Rule = {
     + `${HARMLESS_SYSTEM_ROLES.join(', ')}, which the default bindings already grant to every authenticated user (the last one to `
     + 'anonymous callers too), so binding them adds nothing; who they are bound to is still checked by rbac/no-catch-all-subjects.',
   remediation: 'Bind a LeastPrivilegeRole with the few grants actually needed instead of a system: role.',
+  manifestRemediation: 'Point roleRef at your own Role or ClusterRole with the few rules needed instead of a system: role.',
   references: [
     { source: 'Kubernetes', id: 'RBAC: Default roles and role bindings', url: 'https://kubernetes.io/docs/reference/access-authn-authz/rbac/#default-roles-and-role-bindings' },
     { source: 'Kubernetes', id: 'RBAC Good Practices: Hardening', url: 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#hardening' },

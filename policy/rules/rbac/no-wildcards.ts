@@ -8,6 +8,7 @@ export const noWildcards: Rule = {
   waivable: true,
   rationale: 'A wildcard grants today\'s and every future resource and verb, including ones added by CRDs and upgrades: least privilege cannot be reviewed.',
   remediation: 'List the exact apiGroups, resources and verbs the subject needs (LeastPrivilegeRole.allow or grantRead).',
+  manifestRemediation: 'Replace "*" in rules[].apiGroups, rules[].resources and rules[].verbs with the exact names the subject needs.',
   references: [
     { source: 'CIS', id: '5.1.3' },
     { source: 'kube-linter', id: 'wildcard-in-rules' },

@@ -8,6 +8,7 @@ export const secretsByName: Rule = {
   waivable: true,
   rationale: 'list and watch on secrets return every secret\'s contents in the namespace; get without resourceNames reads any of them.',
   remediation: 'Grant get on secrets with resourceNames naming exactly the secrets needed; never list or watch.',
+  manifestRemediation: 'For secrets, grant only verbs: ["get"] with rules[].resourceNames naming each Secret; remove list and watch.',
   references: [
     { source: 'CIS', id: '5.1.2' },
     { source: 'kube-linter', id: 'access-to-secrets' },

@@ -9,6 +9,7 @@ export const validWaiver: Rule = {
   waivable: false,
   rationale: 'A waiver is the only way to relax a rule; one with no reason, an unknown rule or a past expiry is a silent opt-out.',
   remediation: 'Fix the waiver: name an existing, waivable rule id, give a reason of at least 20 characters, and an expiry date in the future (or remove the waiver).',
+  manifestRemediation: 'Fix the bulwark.dev/waivers annotation entry: "rule" an existing waivable rule id, "reason" of 20 or more characters, "expires" a future YYYY-MM-DD; for a guardrail rule, set the waiver.bulwark.dev/<domain>.<name> annotation to the same waivers.',
   references: [{ source: 'Bulwark', id: 'docs/architecture.md#waivers' }],
   check(object, context): Violation[] {
     const path = `metadata.annotations["${WAIVERS_ANNOTATION}"]`;

@@ -8,6 +8,7 @@ export const dedicatedServiceAccount: Rule = {
   waivable: true,
   rationale: 'The default ServiceAccount is shared by every pod in the namespace, so any grant to it reaches them all.',
   remediation: 'Create a ServiceAccount for the workload and set spec.serviceAccountName (SecureWorkload does this for you).',
+  manifestRemediation: 'Create a ServiceAccount for the workload (automountServiceAccountToken: false) and set serviceAccountName to it in the pod spec.',
   references: [
     { source: 'CIS', id: '5.1.5' },
     { source: 'kube-linter', id: 'default-service-account' },

@@ -9,6 +9,7 @@ export const disruptionBudget: Rule = {
   waivable: true,
   rationale: 'Node drains during patching evict every replica at once without a PodDisruptionBudget, which makes security updates an outage.',
   remediation: 'Add a PodDisruptionBudget (policy/v1) selecting the pods; SecureWorkload creates one when replicas >= 2.',
+  manifestRemediation: 'Add a PodDisruptionBudget (policy/v1) whose spec.selector matches the pod template\'s labels, with minAvailable or maxUnavailable.',
   references: [
     { source: 'kube-score', id: 'deployment-has-poddisruptionbudget, statefulset-has-poddisruptionbudget' },
     { source: 'Polaris', id: 'missingPodDisruptionBudget' },

@@ -11,6 +11,7 @@ export const highUidGid: Rule = {
   waivable: true,
   rationale: 'A UID below 10000 can match a real host account; after a container escape the process then owns that user\'s files.',
   remediation: `Set securityContext.runAsUser and runAsGroup on the pod to ${MIN_ID} or more.`,
+  manifestRemediation: 'Set spec.securityContext.runAsUser and runAsGroup to 10000 or more on the pod.',
   references: [
     { source: 'kube-score', id: 'container-security-context-user-group-id' },
     { source: 'Checkov', id: 'CKV_K8S_40' },

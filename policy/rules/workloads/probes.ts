@@ -11,6 +11,7 @@ export const probes: Rule = {
   waivable: true,
   rationale: 'Without readiness a broken pod receives traffic; without liveness a hung process is never restarted. Both are availability controls.',
   remediation: 'Add livenessProbe and readinessProbe to every container of a Deployment, StatefulSet or DaemonSet (SecureWorkload props liveness and readiness), or waive with the reason the process cannot be probed.',
+  manifestRemediation: 'Add a livenessProbe and a readinessProbe (httpGet, tcpSocket, grpc or exec) to every container of the Deployment, StatefulSet or DaemonSet.',
   references: [
     { source: 'kube-linter', id: 'no-liveness-probe, no-readiness-probe' },
     { source: 'Polaris', id: 'livenessProbeMissing, readinessProbeMissing' },

@@ -8,6 +8,7 @@ export const readOnlyRootFilesystem: Rule = {
   waivable: true,
   rationale: 'A writable root filesystem lets an attacker drop tools and persist changes to binaries; writable paths should be explicit, size-limited volumes.',
   remediation: 'Set securityContext.readOnlyRootFilesystem: true and mount an emptyDir (with sizeLimit) where the process must write, for example /tmp.',
+  manifestRemediation: 'Set securityContext.readOnlyRootFilesystem: true on every container and mount an emptyDir volume (with sizeLimit) at each path the process writes, e.g. /tmp.',
   references: [
     { source: 'NSA/CISA', id: 'Kubernetes Hardening Guide: immutable container file systems' },
     { source: 'kube-linter', id: 'no-read-only-root-fs' },

@@ -10,6 +10,7 @@ export const resources: Rule = {
   waivable: true,
   rationale: 'Without limits one pod can exhaust a node (a denial of service on its neighbours); without requests the scheduler cannot place pods safely.',
   remediation: 'Set resources.requests and resources.limits for cpu, memory and ephemeral-storage on every container, init containers too.',
+  manifestRemediation: 'Set resources.requests and resources.limits for cpu, memory and ephemeral-storage on every container, initContainers too.',
   references: [
     { source: 'NSA/CISA', id: 'Kubernetes Hardening Guide: resource policies' },
     { source: 'kube-linter', id: 'unset-cpu-requirements, unset-memory-requirements' },

@@ -8,6 +8,7 @@ export const secretsAsFiles: Rule = {
   waivable: true,
   rationale: 'Environment variables leak into crash dumps, child processes, logs and `kubectl describe`; a mounted file can be rotated and is readable only by the process.',
   remediation: 'Mount the Secret as a volume (SecureWorkload prop secretFiles) instead of env valueFrom.secretKeyRef or envFrom.secretRef.',
+  manifestRemediation: 'Replace env[].valueFrom.secretKeyRef and envFrom[].secretRef with a secret volume (volumes[].secret) mounted with volumeMounts[].readOnly: true.',
   references: [
     { source: 'CIS', id: '5.4.1' },
     { source: 'kube-linter', id: 'env-var-secret, read-secret-from-env-var' },

@@ -8,6 +8,7 @@ export const serviceAccountToken: Rule = {
   waivable: true,
   rationale: 'Most workloads never call the Kubernetes API; a mounted token is a credential an attacker can use from a compromised container.',
   remediation: 'Set spec.automountServiceAccountToken: false on the pod; a workload that needs the API gets a projected, audience-bound token instead.',
+  manifestRemediation: 'Set automountServiceAccountToken: false in the pod spec; if the process calls the API, mount a projected serviceAccountToken volume with an audience and expirationSeconds instead.',
   references: [
     { source: 'CIS', id: '5.1.6' },
     { source: 'NSA/CISA', id: 'Kubernetes Hardening Guide: service account tokens' },

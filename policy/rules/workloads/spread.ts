@@ -8,6 +8,7 @@ export const spread: Rule = {
   waivable: true,
   rationale: 'Replicas packed on one node fail together when that node is drained, compromised or lost.',
   remediation: 'Add a topologySpreadConstraint on kubernetes.io/hostname (SecureWorkload adds one when replicas >= 2) or a pod anti-affinity.',
+  manifestRemediation: 'Add spec.topologySpreadConstraints with topologyKey: kubernetes.io/hostname and a labelSelector matching the pod labels (or a podAntiAffinity on kubernetes.io/hostname).',
   references: [
     { source: 'kube-linter', id: 'no-anti-affinity' },
     { source: 'kube-score', id: 'deployment-has-host-podantiaffinity' },
