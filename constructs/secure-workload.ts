@@ -431,7 +431,8 @@ export class SecureWorkload extends Construct implements INetworkPeer {
     if (!options.tlsSecretName && this.chart.environment === 'development') {
       attachWaivers(ingress, [Waiver.of('network/ingress-tls', { reason: 'development environment: plain HTTP until a certificate is issued', owner: 'bulwark' })]);
     }
-    refuseFindings(this.who, this.chart, [ingress.toJson() as KubeObject], (f) => ({ prop: 'exposeViaIngress tlsSecretName', value: options.tlsSecretName ?? (f.ruleId ? undefined : undefined) }));
+    // TLS is the engine's to decide (rule network/ingress-tls), with the waivers the Ingress carries.
+    refuseFindings(this.who, this.chart, [ingress.toJson() as KubeObject], () => ({ prop: 'exposeViaIngress tlsSecretName', value: options.tlsSecretName }));
     this.allowFrom(options.controller.peer, svc.targetPort);
     this.exposures.push(ingress);
     return ingress;

@@ -44,15 +44,32 @@ export function rulesFor(version: PolicyVersion, packs: readonly PackName[]): Ru
  * included (with `waiver` set). Deterministic: objects in input order, rules in catalog order.
  */
 export function evaluate(input: readonly KubeObject[], options: EvaluateOptions = {}): Finding[] {
+  return evaluateEach(input, options).flatMap((e) => e.findings);
+}
+
+/** One evaluated object (a List's item, once flattened) and its own findings. */
+export interface ObjectFindings {
+  readonly object: KubeObject;
+  readonly findings: Finding[];
+}
+
+/**
+ * evaluate(), keeping each object beside its own findings, in input order (objects without findings
+ * included): for callers that must say which file and line a finding came from even when two inputs
+ * carry the same kind, namespace and name.
+ */
+export function evaluateEach(input: readonly KubeObject[], options: EvaluateOptions = {}): ObjectFindings[] {
   const version = parsePolicyVersion(options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
   const now = options.now ?? new Date();
   // kubectl applies the items of a List (and of PodList, DeploymentList, ...): so are they checked.
   const objects = flattenLists(input);
   const context = ruleContext([...objects, ...flattenLists(options.context ?? [])], { version, now, trustedRegistries: options.trustedRegistries });
   const rules = rulesFor(version, options.packs ?? DEFAULT_PACKS);
-  const findings: Finding[] = [];
+  const out: ObjectFindings[] = [];
   for (const object of objects) {
     if (!object || typeof object !== 'object' || typeof object.kind !== 'string') continue;
+    const findings: Finding[] = [];
+    out.push({ object, findings });
     const ref = objectRef(object);
     const waivers = [
       ...readWaivers(object).waivers,
@@ -78,7 +95,7 @@ export function evaluate(input: readonly KubeObject[], options: EvaluateOptions 
       }
     }
   }
-  return findings;
+  return out;
 }
 
 /**

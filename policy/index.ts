@@ -1,6 +1,6 @@
 export * from './types';
-export { evaluate, unwaived, rulesFor, DEFAULT_PACKS } from './engine';
-export type { EvaluateOptions, ExternalWaiver } from './engine';
+export { evaluate, evaluateEach, unwaived, rulesFor, DEFAULT_PACKS } from './engine';
+export type { EvaluateOptions, ExternalWaiver, ObjectFindings } from './engine';
 export { CATALOG, CATALOG_BY_ID, RECOMMENDED_RULES, ruleById } from './catalog';
 export { packRules, podSecurityRules, PACK_NAMES } from './packs';
 export type { PackName } from './packs';
