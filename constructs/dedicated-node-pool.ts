@@ -32,7 +32,8 @@ export interface DedicatedNodePoolProps {
 /**
  * Both sides of node isolation in one object: the node contract (taint, and a label under
  * node-restriction.kubernetes.io/ that a kubelet cannot set on itself), renderers for how nodes
- * are made (Karpenter, kubeadm, kind), the workload side (toleration + required node affinity)
+ * are made (Karpenter here; a ControlPlane in the App renders a kubeadm join file and kind worker
+ * per pool, registering the taints), the workload side (toleration + required node affinity)
  * and the guardrail (a ValidatingAdmissionPolicy that rejects pods of other namespaces tolerating
  * the taint; the same rule runs at synth).
  */
@@ -121,31 +122,6 @@ export class DedicatedNodePool extends Construct implements INodePool {
     return {
       tolerations: this.taints,
       nodeSelectorTerm: { matchExpressions: [{ key: POOL_LABEL_KEY, operator: 'In', values: [this.poolName] }] },
-    };
-  }
-
-  /**
-   * Files for self-managed clusters (written under dist/control-plane/ by `npm run synth`):
-   * a kubeadm JoinConfiguration and a kind node, both registering with the pool's taints. The
-   * pool label is not in them on purpose: NodeRestriction stops a kubelet from setting it, so
-   * an admin applies it after the join (the command is in the file's header).
-   */
-  public controlPlaneFiles(): Record<string, { header: string; documents: object[] }> {
-    const taints = this.taints.map(({ key, value, effect }) => ({ key, value, effect }));
-    const header = [
-      `Dedicated node pool "${this.poolName}": nodes join with its taints; then an admin labels each one:`,
-      `  kubectl label node <node> ${POOL_LABEL_KEY}=${this.poolName}`,
-      'A kubelet cannot set that label itself (NodeRestriction), so a compromised node cannot join the pool.',
-    ].join('\n');
-    return {
-      [`${this.poolName}.kubeadm-join.yaml`]: {
-        header,
-        documents: [{ apiVersion: 'kubeadm.k8s.io/v1beta4', kind: 'JoinConfiguration', nodeRegistration: { taints } }],
-      },
-      [`${this.poolName}.kind-node.yaml`]: {
-        header,
-        documents: [{ role: 'worker', kubeadmConfigPatches: [`kind: JoinConfiguration\nnodeRegistration:\n  taints:\n${taints.map((t) => `  - key: ${t.key}\n    value: ${t.value}\n    effect: ${t.effect}`).join('\n')}\n`] }],
-      },
     };
   }
 }

@@ -1,6 +1,7 @@
 import { JsonPatch } from 'cdk8s';
 import * as yaml from 'yaml';
-import { DedicatedNodePool, IsolatedNamespace, SecureWorkload, Waiver } from '../constructs';
+import { Construct } from 'constructs';
+import { ControlPlane, DedicatedNodePool, IsolatedNamespace, SecureWorkload, Waiver } from '../constructs';
 import { evaluate } from '../policy';
 import { dedicatedPoolCel } from '../policy/rules/nodes/dedicated-pool-toleration';
 import '../policy/testing';
@@ -22,7 +23,6 @@ describe('defaults', () => {
 
   test('synthesizes the same manifests as the snapshot', () => {
     expect(yaml.stringify(objects.filter((o) => ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'NodePool', 'Deployment'].includes(o.kind)))).toMatchSnapshot();
-    expect(pool.controlPlaneFiles()).toMatchSnapshot();
   });
 
   test('the node contract: a NoSchedule taint and a node-restriction.kubernetes.io label', () => {
@@ -54,12 +54,15 @@ describe('defaults', () => {
     expect(binding.spec.matchResources.namespaceSelector.matchExpressions).toEqual([{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['team-a'] }]);
   });
 
-  test('kubeadm and kind files register the taint but leave the label to an admin', () => {
-    const files = pool.controlPlaneFiles();
-    const join = files['payments.kubeadm-join.yaml'].documents[0] as any;
+  test('a ControlPlane renders a kubeadm join file and a kind worker with the taint, and leaves the label to an admin', () => {
+    const files = new ControlPlane(chart.node.root as Construct, 'control-plane', { controlPlaneEndpoint: 'k8s.example.com:6443' }).controlPlaneFiles();
+    const join = files['kubeadm-join-payments.yaml'].documents[0] as any;
     expect(join.nodeRegistration.taints).toEqual([{ key: 'bulwark.dev/dedicated', value: 'payments', effect: 'NoSchedule' }]);
+    const kind = files['kind-cluster.yaml'].documents[0] as any;
+    expect(kind.nodes.map((n: any) => n.role)).toEqual(['control-plane', 'worker', 'worker']);
+    expect(kind.nodes[2].kubeadmConfigPatches[0]).toContain('key: bulwark.dev/dedicated');
     expect(JSON.stringify(files)).not.toContain('node-labels');
-    expect(files['payments.kind-node.yaml'].header).toContain('kubectl label node <node> node-restriction.kubernetes.io/bulwark-pool=payments');
+    expect(files['kubeadm-join-payments.yaml'].header).toContain('kubectl label node <node> node-restriction.kubernetes.io/bulwark-pool=payments');
   });
 
   test('passes restricted and has no findings', () => {

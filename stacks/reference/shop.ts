@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { BulwarkChart, BulwarkChartProps, DedicatedNodePool, Image, IsolatedNamespace, LeastPrivilegeRole, NetworkPeer, Port, Probe, RoleSubject, SecureWorkload } from '../../constructs';
+import { AuthenticationConfiguration, BulwarkChart, BulwarkChartProps, DedicatedNodePool, Image, IsolatedNamespace, LeastPrivilegeRole, NetworkPeer, Port, Probe, RoleSubject, SecureWorkload } from '../../constructs';
 
 /** Digests of the reference images (immutable: the bytes that were reviewed). */
 export const REFERENCE_IMAGES = {
@@ -8,6 +8,14 @@ export const REFERENCE_IMAGES = {
   api: Image.pinned('registry.example.com/shop/api', 'sha256:9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b'),
   db: Image.pinned('registry.example.com/shop/postgres', 'sha256:1f2e3d4c5b6a79881726354453627181920a1b2c3d4e5f60718293a4b5c6d7e8'),
 };
+
+export interface ShopStackProps extends BulwarkChartProps {
+  /**
+   * Where the team signs in: its developers group is bound with the identity provider's prefix.
+   * @default - the group "shop-developers" is bound as it is
+   */
+  readonly signIn?: AuthenticationConfiguration;
+}
 
 /**
  * The reference cluster: two isolated namespaces and three workloads that talk to each other.
@@ -23,8 +31,9 @@ export class ShopStack extends BulwarkChart {
   /** Nodes that run the database and nothing else. */
   public readonly dataPool: DedicatedNodePool;
 
-  constructor(scope: Construct, id: string, props: BulwarkChartProps = {}) {
-    super(scope, id, props);
+  constructor(scope: Construct, id: string, props: ShopStackProps = {}) {
+    const { signIn, ...chartProps } = props;
+    super(scope, id, chartProps);
     this.frontend = new IsolatedNamespace(this, 'shop-frontend');
     this.backend = new IsolatedNamespace(this, 'shop-backend');
 
@@ -85,7 +94,7 @@ export class ShopStack extends BulwarkChart {
     const developers = new LeastPrivilegeRole(this, 'shop-developers', { namespace: this.backend });
     developers.allow({ apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['get', 'list', 'watch'] });
     developers.allow({ apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list', 'watch'] });
-    developers.bind('team', RoleSubject.group('shop-developers'));
+    developers.bind('team', signIn ? signIn.group('shop-developers') : RoleSubject.group('shop-developers'));
 
     this.web.allowFrom(NetworkPeer.namespace('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }), Port.tcp(8080));
     this.api.allowFrom(this.web, Port.tcp(8443));
