@@ -3,7 +3,7 @@ import { DEFAULT_KUBERNETES_VERSION } from './kubernetes-versions';
 import { PackName, packRules } from './packs';
 import { validWaiver } from './rules/waivers/valid-waiver';
 import { Finding, KubeObject, objectRef, parsePolicyVersion, PolicyVersion, Rule, RuleContext, WaiverSpec } from './types';
-import { readWaivers, waiverProblems } from './waivers';
+import { admissionWaiverProblems, readWaivers, waiverProblems } from './waivers';
 
 /** A waiver handed to the engine directly (for example by `bulwark check --waivers`), for matching objects. */
 export interface ExternalWaiver extends WaiverSpec {
@@ -63,7 +63,8 @@ export function evaluateEach(input: readonly KubeObject[], options: EvaluateOpti
   const now = options.now ?? new Date();
   // kubectl applies the items of a List (and of PodList, DeploymentList, ...): so are they checked.
   const objects = flattenLists(input);
-  const context = ruleContext([...objects, ...flattenLists(options.context ?? [])], { version, now, trustedRegistries: options.trustedRegistries });
+  const contextObjects = flattenLists(options.context ?? []);
+  const context = ruleContext([...objects, ...contextObjects], { version, now, trustedRegistries: options.trustedRegistries, previous: contextObjects });
   const rules = rulesFor(version, options.packs ?? DEFAULT_PACKS);
   const out: ObjectFindings[] = [];
   for (const object of objects) {
@@ -71,8 +72,11 @@ export function evaluateEach(input: readonly KubeObject[], options: EvaluateOpti
     const findings: Finding[] = [];
     out.push({ object, findings });
     const ref = objectRef(object);
+    const own = readWaivers(object).waivers;
+    // A guardrail rule's waiver counts only when its CEL-readable form, which the API server reads, agrees.
+    const disagreeing = new Set(admissionWaiverProblems(object, own, CATALOG_BY_ID).map((p) => p.rule));
     const waivers = [
-      ...readWaivers(object).waivers,
+      ...own.filter((w) => !disagreeing.has(w.rule)),
       ...(options.waivers ?? []).filter((w) => (!w.kind || w.kind === ref.kind) && (!w.name || w.name === ref.name) && (!w.namespace || w.namespace === ref.namespace)),
     ].filter((w) => waiverProblems(w, CATALOG_BY_ID.get(w.rule), now).length === 0);
     for (const rule of rules) {
@@ -104,9 +108,10 @@ export function evaluateEach(input: readonly KubeObject[], options: EvaluateOpti
  */
 export function ruleContext(
   objects: readonly KubeObject[],
-  options: { version: PolicyVersion; now: Date; trustedRegistries?: EvaluateOptions['trustedRegistries'] },
+  options: { version: PolicyVersion; now: Date; trustedRegistries?: EvaluateOptions['trustedRegistries']; previous?: readonly KubeObject[] },
 ): RuleContext {
   let byKind: Map<string, KubeObject[]> | undefined;
+  let previous: Map<string, KubeObject> | undefined;
   const memos = new Map<string, unknown>();
   const registries = options.trustedRegistries;
   return {
@@ -132,7 +137,21 @@ export function ruleContext(
     trustedRegistriesOf(object: KubeObject): readonly string[] | undefined {
       return typeof registries === 'function' ? registries(object) : registries;
     },
+    previousOf(object: KubeObject): KubeObject | undefined {
+      if (!previous) {
+        previous = new Map();
+        for (const o of options.previous ?? []) if (o && typeof o === 'object' && !previous.has(identityKey(o))) previous.set(identityKey(o), o);
+      }
+      const found = object && typeof object === 'object' ? previous.get(identityKey(object)) : undefined;
+      return found === object ? undefined : found;
+    },
   };
+}
+
+/** API group, kind, namespace and name: what the API server keys an object by. */
+function identityKey(o: KubeObject): string {
+  const apiVersion = String(o.apiVersion ?? '');
+  return JSON.stringify([apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '', o.kind, o.metadata?.namespace ?? '', o.metadata?.name ?? '']);
 }
 
 /**

@@ -49,6 +49,83 @@ export interface RuleMeta {
   readonly references: readonly Reference[];
   /** A non-waivable rule cannot be relaxed by any Waiver. */
   readonly waivable: boolean;
+  /**
+   * The rule as an in-cluster guardrail: the CEL a ValidatingAdmissionPolicy evaluates on the API
+   * server, beside the TypeScript `check` the engine runs at synth. Given the cluster's settings,
+   * it returns what the policy matches and validates; policy/admission.ts compiles it (adding the
+   * pod spec, clock and waiver variables) and ClusterGuardrails renders it. Absent: synth only.
+   */
+  readonly admission?: (settings: GuardrailSettings) => AdmissionForm;
+}
+
+/** What one cluster's guardrails are compiled with (ClusterGuardrails props, or a test's). */
+export interface GuardrailSettings {
+  /** Registries images in production namespaces may come from (rule images/trusted-registry). */
+  readonly trustedRegistries: readonly string[];
+  /** Dedicated node pools of the cluster: pool name -> namespaces allowed to tolerate its taint. */
+  readonly pools: ReadonlyMap<string, readonly string[]>;
+  /**
+   * RoleBindings ("namespace/name") and ClusterRoleBindings ("name") the RBAC guardrails let
+   * through: bindings a cluster installer creates (kubeadm's), which no stack emits.
+   */
+  readonly allowedBindings: readonly string[];
+}
+
+/** Which namespaces a guardrail's binding covers. */
+export type GuardrailScope =
+  /** Every namespace but the exempt system ones, and cluster-scoped objects. */
+  | 'cluster'
+  /** Every namespace, the system ones included, and cluster-scoped objects. */
+  | 'everywhere'
+  /** Namespaces labelled bulwark.dev/environment=production (ENVIRONMENT_LABEL). */
+  | 'production'
+  /** The namespace "default" only. */
+  | 'default-namespace';
+
+export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+
+export interface AdmissionResourceRule {
+  readonly apiGroups: readonly string[];
+  readonly apiVersions: readonly string[];
+  readonly resources: readonly string[];
+  readonly operations: readonly AdmissionOperation[];
+}
+
+/** A named CEL expression (ValidatingAdmissionPolicy variables and matchConditions). */
+export interface CelNamed {
+  readonly name: string;
+  readonly expression: string;
+}
+
+export interface AdmissionValidation {
+  /** CEL that is true when the object is allowed. */
+  readonly expression: string;
+  /** CEL building the denial message; it names the rule id. */
+  readonly messageExpression: string;
+  /** Static fallback when messageExpression fails. */
+  readonly message: string;
+}
+
+/**
+ * A rule's admission form. Pod rules set `pods` and read `variables.podSpec`,
+ * `variables.containers` (init, regular and ephemeral) and `variables.tolerations`; waivable rules
+ * read `variables.waivedObject` and `variables.waivedContainers` (see policy/admission.ts).
+ */
+export interface AdmissionForm {
+  readonly scope: GuardrailScope;
+  /**
+   * Match Pods and every workload controller that makes them (Deployments, StatefulSets,
+   * DaemonSets, ReplicaSets, ReplicationControllers, Jobs, CronJobs), CREATE and UPDATE.
+   */
+  readonly pods?: boolean;
+  /** Further resources to match (and all of them when `pods` is unset). */
+  readonly resourceRules?: readonly AdmissionResourceRule[];
+  readonly excludeResourceRules?: readonly AdmissionResourceRule[];
+  /** Requests the policy skips (all must be true to evaluate). */
+  readonly matchConditions?: readonly CelNamed[];
+  /** Variables after the shared ones. */
+  readonly variables?: readonly CelNamed[];
+  readonly validations: readonly AdmissionValidation[];
 }
 
 /** One violation a rule found in one object: the engine turns it into a Finding. */
@@ -86,6 +163,12 @@ export interface RuleContext {
    * skipped the rule.
    */
   trustedRegistriesOf(object: KubeObject): readonly string[] | undefined;
+  /**
+   * The object's current state when it is being changed: a context object with the same API
+   * group, kind, namespace and name (e.g. the live Namespace beside its new labels). Rules that
+   * compare old and new (namespaces/no-pod-security-downgrade) read it; undefined at synth.
+   */
+  previousOf(object: KubeObject): KubeObject | undefined;
 }
 
 export interface Rule extends RuleMeta {

@@ -1,4 +1,4 @@
-import { KubeObject, WAIVERS_ANNOTATION, WaiverSpec } from './types';
+import { KubeObject, RuleMeta, WAIVERS_ANNOTATION, WaiverSpec } from './types';
 
 /** Minimum length of a waiver reason: a reason must say why, not just "needed". */
 export const MIN_WAIVER_REASON_LENGTH = 20;
@@ -61,4 +61,78 @@ export function parseExpiry(text: string): Date | undefined {
   const d = new Date(`${text}T23:59:59.999Z`);
   // Date rolls 2027-02-31 over to March: only a date that formats back to itself is real.
   return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== text ? undefined : d;
+}
+
+/**
+ * The form of a waiver the API server can read. Kubernetes CEL cannot decode the JSON annotation,
+ * so every waiver of a guardrail rule (a rule with an admission form) is also written as one
+ * annotation per rule: `waiver.bulwark.dev/<domain>.<name>` (the rule id with its "/" made a
+ * ".", as annotation names allow no "/"), whose value lists the waivers of that rule, sorted and
+ * space-separated: `<expiry>` for the whole object, `<container>=<expiry>` for one container,
+ * the expiry being the JSON form's `expires` or `never`. Example: `never`, or
+ * `2027-03-31 sidecar=never`. The two forms must agree: the engine treats a waiver whose rule's
+ * forms differ as invalid (rule waivers/valid-waiver), and the guardrails read only this one.
+ */
+export const ADMISSION_WAIVER_PREFIX = 'waiver.bulwark.dev/';
+
+/** The CEL-readable annotation of a rule's waivers. */
+export function admissionWaiverKey(ruleId: string): string {
+  return `${ADMISSION_WAIVER_PREFIX}${ruleId.replace('/', '.')}`;
+}
+
+/** One waiver as an entry of the CEL-readable value. */
+export function admissionWaiverEntry(w: WaiverSpec): string {
+  return `${w.container ? `${w.container}=` : ''}${w.expires ?? 'never'}`;
+}
+
+/** True when a rule's waivers must also be written in the CEL-readable form: it is a waivable guardrail. */
+export function needsAdmissionForm(rule: RuleMeta | undefined): boolean {
+  return !!rule && rule.waivable && typeof rule.admission === 'function';
+}
+
+/** The CEL-readable annotations for `waivers` (only those of guardrail rules), in a stable order. */
+export function writeAdmissionWaivers(waivers: readonly WaiverSpec[], catalog: ReadonlyMap<string, RuleMeta>): Record<string, string> {
+  const byRule = new Map<string, Set<string>>();
+  for (const w of waivers) {
+    if (!needsAdmissionForm(catalog.get(w.rule))) continue;
+    const entries = byRule.get(w.rule) ?? new Set<string>();
+    entries.add(admissionWaiverEntry(w));
+    byRule.set(w.rule, entries);
+  }
+  return Object.fromEntries([...byRule.keys()].sort().map((rule) => [admissionWaiverKey(rule), [...byRule.get(rule)!].sort().join(' ')]));
+}
+
+/**
+ * Where an object's CEL-readable waiver annotations disagree with its JSON waivers: a guardrail
+ * rule waived in one form and not the other, or with other entries, or an annotation for a rule
+ * that is unknown, not waivable or not a guardrail. Empty when both forms agree.
+ */
+export function admissionWaiverProblems(object: KubeObject, waivers: readonly WaiverSpec[], catalog: ReadonlyMap<string, RuleMeta>): Array<{ rule: string; key: string; problem: string }> {
+  const annotations = object.metadata?.annotations ?? {};
+  const expected = writeAdmissionWaivers(waivers, catalog);
+  const problems: Array<{ rule: string; key: string; problem: string }> = [];
+  const byKey = new Map([...catalog.values()].map((r) => [admissionWaiverKey(r.id), r]));
+  for (const key of Object.keys(annotations).filter((k) => k.startsWith(ADMISSION_WAIVER_PREFIX)).sort()) {
+    const rule = byKey.get(key);
+    if (!needsAdmissionForm(rule)) {
+      problems.push({ rule: rule?.id ?? key.slice(ADMISSION_WAIVER_PREFIX.length), key, problem: `annotation ${key} names no waivable guardrail rule` });
+    }
+  }
+  for (const rule of [...catalog.values()].filter(needsAdmissionForm)) {
+    const key = admissionWaiverKey(rule.id);
+    const want = expected[key];
+    const raw = annotations[key];
+    const have = typeof raw === 'string' ? [...new Set(raw.split(' ').filter((e) => e !== ''))].sort().join(' ') : undefined;
+    if (want === have) continue;
+    problems.push({
+      rule: rule.id,
+      key,
+      problem: want === undefined
+        ? `annotation ${key} ("${raw}") waives a rule the ${WAIVERS_ANNOTATION} annotation does not`
+        : have === undefined
+          ? `the waiver has no CEL-readable form: add the annotation ${key}: "${want}" (the API server cannot read ${WAIVERS_ANNOTATION})`
+          : `annotation ${key} is "${raw}" but ${WAIVERS_ANNOTATION} says "${want}"`,
+    });
+  }
+  return problems;
 }
