@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { dedicatedPoolCel } from '../policy/rules/nodes/dedicated-pool-toleration';
-import { POOL_ANNOTATION, POOL_LABEL_KEY, POOL_TAINT_KEY } from '../policy/rules/nodes/pools';
+import { dedicatedPoolGuardrail } from '../policy/rules/nodes/dedicated-pool-toleration';
+import { POOL_LABEL_KEY, POOL_TAINT_KEY } from '../policy/rules/nodes/pools';
 import { BulwarkChart } from './bulwark-chart';
 import { assertDnsLabel, BulwarkError } from './errors';
 import { IsolatedNamespace } from './isolated-namespace';
@@ -63,29 +63,12 @@ export class DedicatedNodePool extends Construct implements INodePool {
     this.taints = effects.map((effect) => ({ key: POOL_TAINT_KEY, operator: 'Equal' as const, value: this.poolName, effect }));
     this.nodeLabels = { [POOL_LABEL_KEY]: this.poolName };
 
-    const name = `bulwark-dedicated-pool-${this.poolName}`;
-    this.policy = new ApiObject(this, 'Guardrail', {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name },
-      spec: {
-        failurePolicy: 'Fail',
-        matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] }] },
-        // Rule nodes/dedicated-pool-toleration, in its admission form.
-        validations: [{ ...dedicatedPoolCel(this.poolName), reason: 'Forbidden' }],
-      },
-    });
-    this.policyBinding = new ApiObject(this, 'GuardrailBinding', {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name, annotations: { [POOL_ANNOTATION]: this.poolName } },
-      spec: {
-        policyName: name,
-        validationActions: ['Deny'],
-        // Every namespace but the allowed ones; the name label is set by the API server itself.
-        matchResources: { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [...this.allowedNamespaces] }] } },
-      },
-    });
+    // Rule nodes/dedicated-pool-toleration in its admission form, from the rule file: Pods and
+    // every workload controller tolerating this pool are refused outside the allowed namespaces.
+    // ClusterGuardrails adds the cluster-wide part (no toleration of every pool, no unknown pool).
+    const guardrail = dedicatedPoolGuardrail(this.poolName, this.allowedNamespaces);
+    this.policy = new ApiObject(this, 'Guardrail', guardrail.policy);
+    this.policyBinding = new ApiObject(this, 'GuardrailBinding', guardrail.binding);
 
     if (props.karpenter) {
       this.karpenterNodePool = new ApiObject(this, 'KarpenterNodePool', {

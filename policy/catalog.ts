@@ -1,6 +1,7 @@
 import { digestPinned } from './rules/images/digest-pinned';
 import { trustedRegistry } from './rules/images/trusted-registry';
 import { noDefaultNamespace } from './rules/namespaces/no-default-namespace';
+import { noPodSecurityDowngrade } from './rules/namespaces/no-pod-security-downgrade';
 import { podSecurityLabels } from './rules/namespaces/pod-security-labels';
 import { dedicatedPoolToleration } from './rules/nodes/dedicated-pool-toleration';
 import { noNodeName } from './rules/nodes/no-node-name';
@@ -42,7 +43,7 @@ import { Rule, RuleMeta } from './types';
 /** Bulwark's hardening rules beyond the Pod Security Standards. */
 export const RECOMMENDED_RULES: readonly Rule[] = [
   digestPinned, trustedRegistry, readOnlyRootFilesystem, resources, probes, secretsAsFiles, serviceAccountToken,
-  dedicatedServiceAccount, highUidGid, disruptionBudget, autoscalerOwnsReplicas, spread, noDefaultNamespace, podSecurityLabels, podHasNetworkPolicy,
+  dedicatedServiceAccount, highUidGid, disruptionBudget, autoscalerOwnsReplicas, spread, noDefaultNamespace, podSecurityLabels, noPodSecurityDowngrade, podHasNetworkPolicy,
   noMetadataEgress, noAllowAllIngress, noExternalServices, noExternalIps, ingressTls,
   noWildcards, noEscalationVerbs, noExecAttach, secretsByName, noPrivilegedBindings, noSensitiveApis,
   noSystemRoleBindings, noAggregationToBuiltin, noCatchAllSubjects, noNamespaceNodeMutation, noAdmissionPolicyChanges, noSecretCreation,

@@ -25,10 +25,25 @@ export interface ImageReference {
 /** The registry Docker Hub short names resolve to. */
 export const DOCKER_HUB = 'docker.io';
 
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+/**
+ * The grammar's pieces as regular-expression sources (RE2 reads them as JavaScript does): the
+ * parser below and the trusted-registry guardrail's CEL (rule images/trusted-registry) use these.
+ */
+export const IMAGE_GRAMMAR = {
+  pathComponent: '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*',
+  /** A path component with no ".": a first component with one would name a registry host. */
+  pathComponentNoDot: '[a-z0-9]+(?:(?:_|__|-+)[a-z0-9]+)*',
+  tag: '[\\w][\\w.-]{0,127}',
+  digest: '[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}',
+  /** The longest reference the parser accepts. */
+  maxLength: 4096,
+} as const;
+
+const whole = (source: string) => new RegExp(`^${source}$`);
+const PATH_COMPONENT = whole(IMAGE_GRAMMAR.pathComponent);
 const DOMAIN_LABEL = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
+const TAG = whole(IMAGE_GRAMMAR.tag);
+const DIGEST = whole(IMAGE_GRAMMAR.digest);
 
 /** A registry host: DNS labels or a bracketed IPv6 address, with an optional port. */
 function validHost(host: string): boolean {
@@ -51,7 +66,7 @@ function normaliseHost(host: string): string {
 
 /** Parses an image reference; undefined when it is not one. */
 export function parseImageReference(reference: unknown): ImageReference | undefined {
-  if (typeof reference !== 'string' || reference.length === 0 || reference.length > 4096 || /\s/.test(reference)) return undefined;
+  if (typeof reference !== 'string' || reference.length === 0 || reference.length > IMAGE_GRAMMAR.maxLength || /\s/.test(reference)) return undefined;
   const at = reference.indexOf('@');
   const nameAndTag = at === -1 ? reference : reference.slice(0, at);
   const digest = at === -1 ? undefined : reference.slice(at + 1);

@@ -45,12 +45,14 @@ describe('defaults', () => {
     expect(np.spec.template.spec.taints).toEqual([{ key: 'bulwark.dev/dedicated', value: 'payments', effect: 'NoSchedule' }]);
   });
 
-  test('the guardrail applies the rule\'s CEL to every namespace but the allowed ones', () => {
+  test('the guardrail applies the rule\'s CEL to Pods and every workload controller in every namespace but the allowed ones', () => {
     const vap = byKind(objects, 'ValidatingAdmissionPolicy');
     expect(vap.apiVersion).toBe('admissionregistration.k8s.io/v1');
     expect(vap.spec.validations[0].expression).toBe(dedicatedPoolCel('payments').expression);
+    expect(vap.spec.matchConstraints.resourceRules.flatMap((r: any) => r.resources)).toEqual(expect.arrayContaining(['pods', 'deployments', 'statefulsets', 'daemonsets', 'replicasets', 'jobs', 'cronjobs', 'replicationcontrollers']));
+    expect(vap.spec.variables.map((v: any) => v.name)).toEqual(['podSpec', 'containers', 'tolerations']);
     const binding = byKind(objects, 'ValidatingAdmissionPolicyBinding');
-    expect(binding.spec.validationActions).toEqual(['Deny']);
+    expect(binding.spec.validationActions).toEqual(['Deny', 'Audit']);
     expect(binding.spec.matchResources.namespaceSelector.matchExpressions).toEqual([{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['team-a'] }]);
   });
 

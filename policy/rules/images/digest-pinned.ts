@@ -1,3 +1,4 @@
+import { celShort, waivedContainer } from '../../admission';
 import { containersOf, join, podSitesIn } from '../../pod-spec';
 import { Rule, Violation } from '../../types';
 
@@ -20,6 +21,19 @@ export const digestPinned: Rule = {
     { source: 'Checkov', id: 'CKV_K8S_43' },
     { source: 'Trivy', id: 'KSV013' },
   ],
+  admission: () => ({
+    scope: 'production',
+    pods: true,
+    variables: [{
+      name: 'unpinned',
+      expression: `variables.containers.filter(c, !((has(c.image) && c.image.matches(r'${DIGEST_PATTERN.source}')) || ${waivedContainer('c')}))`,
+    }],
+    validations: [{
+      expression: 'size(variables.unpinned) == 0',
+      messageExpression: `'images not pinned by digest: ' + variables.unpinned.map(c, 'container "' + c.name + '" image "' + (has(c.image) ? ${celShort('c.image')} : '') + '"').join(', ')`,
+      message: 'every image must be pinned by digest',
+    }],
+  }),
   check(object, context): Violation[] {
     return podSitesIn(object, context).flatMap((site) => containersOf(site.spec)
       .filter((c) => !DIGEST_PATTERN.test(String(c.container.image ?? '')))

@@ -1,6 +1,12 @@
 import { isConfigFile } from '../../config-files';
 import { Rule, Violation } from '../../types';
 
+/**
+ * Who may still create objects in "default" under the guardrail: the control plane itself (the
+ * kubernetes Service and its endpoints, kube-root-ca.crt, controllers acting for it).
+ */
+export const CONTROL_PLANE_CEL = "request.userInfo.username in ['system:apiserver', 'system:kube-controller-manager', 'system:kube-scheduler'] || request.userInfo.username.startsWith('system:serviceaccount:kube-system:')";
+
 /** Kinds that have no namespace. Everything else lands in "default" when none is set. */
 export const CLUSTER_SCOPED_KINDS = new Set([
   'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'RuntimeClass', 'ClusterRole', 'ClusterRoleBinding',
@@ -26,6 +32,28 @@ export const noDefaultNamespace: Rule = {
     { source: 'Checkov', id: 'CKV_K8S_21' },
     { source: 'Trivy', id: 'KSV110' },
   ],
+  admission: () => ({
+    // Only "default": kube-system and the other shared namespaces hold the control plane's own
+    // objects and add-ons, which the guardrail cannot tell from an application's (synth can).
+    scope: 'default-namespace',
+    resourceRules: [{ apiGroups: ['*'], apiVersions: ['*'], resources: ['*'], operations: ['CREATE'] }],
+    excludeResourceRules: [
+      { apiGroups: [''], apiVersions: ['*'], resources: ['events'], operations: ['CREATE'] },
+      { apiGroups: ['events.k8s.io'], apiVersions: ['*'], resources: ['events'], operations: ['CREATE'] },
+      { apiGroups: ['authorization.k8s.io'], apiVersions: ['*'], resources: ['localsubjectaccessreviews'], operations: ['CREATE'] },
+    ],
+    matchConditions: [
+      // Cluster-scoped objects never skip a namespaceSelector: keep to objects in "default".
+      { name: 'in-default', expression: "has(request.namespace) && request.namespace == 'default' && object.kind != 'Namespace'" },
+      { name: 'not-the-control-plane', expression: `!(${CONTROL_PLANE_CEL})` },
+      { name: 'not-the-default-service-account', expression: "!(object.kind == 'ServiceAccount' && object.metadata.name == 'default')" },
+    ],
+    validations: [{
+      expression: 'variables.waivedObject',
+      messageExpression: "object.kind + ' \"' + (has(object.metadata.name) ? object.metadata.name : '') + '\" is in namespace \"default\"'",
+      message: 'application objects must not live in namespace "default"',
+    }],
+  }),
   check(object): Violation[] {
     // Configuration files (audit policy, kubelet configuration, ...) are read from disk, never applied.
     if (CLUSTER_SCOPED_KINDS.has(object.kind) || isConfigFile(object) || (object.kind === 'ServiceAccount' && object.metadata?.name === 'default')) return [];

@@ -1,22 +1,65 @@
+import { celList, celString, copyRules, GUARDRAIL_RULE_ANNOTATION, NAMESPACE_NAME_LABEL, POD_CARRIERS, POD_VARIABLES } from '../../admission';
 import { join, podSitesIn } from '../../pod-spec';
-import { Rule, Violation } from '../../types';
-import { declaredPools, POOL_TAINT_KEY, toleratesPool } from './pools';
+import { KubeObject, Rule, Violation } from '../../types';
+import { declaredPools, POOL_ANNOTATION, POOL_TAINT_KEY, toleratesPool } from './pools';
+
+const RULE_ID = 'nodes/dedicated-pool-toleration';
+
+/** CEL: toleration `t` tolerates the taint of every dedicated pool (operator Exists, of the pool key or of every key). */
+const everyPool = (t: string) =>
+  `(((!has(${t}.key) || ${t}.key == '') && has(${t}.operator) && ${t}.operator == 'Exists') || (has(${t}.key) && ${t}.key == ${celString(POOL_TAINT_KEY)} && has(${t}.operator) && ${t}.operator != 'Equal'))`;
+/** CEL: toleration `t` names one pool (operator Equal; a missing value names the pool ""). */
+const namesPool = (t: string) => `(has(${t}.key) && ${t}.key == ${celString(POOL_TAINT_KEY)} && (!has(${t}.operator) || ${t}.operator == 'Equal'))`;
+const poolNamed = (t: string) => `(has(${t}.value) ? ${t}.value : '')`;
 
 /**
- * The admission (CEL) form of this rule, for one pool: a ValidatingAdmissionPolicy validation that
- * denies pods tolerating the pool's taint. Its binding applies it to every namespace that is not
- * allowed to use the pool. Same semantics as `check` below, which the engine runs at synth.
+ * The admission (CEL) form of this rule for one pool: a ValidatingAdmissionPolicy validation that
+ * denies pods and pod templates tolerating the pool's taint. Its binding applies it to every
+ * namespace that is not allowed to use the pool. With the cluster-wide part below (`admission`:
+ * no toleration of every pool, no unknown pool), the same semantics as `check`.
  */
-export function dedicatedPoolCel(pool: string): { expression: string; messageExpression: string } {
-  const tolerates = `t, (has(t.key) && t.key == '${POOL_TAINT_KEY}' && ((has(t.operator) && t.operator == 'Exists') || (has(t.value) && t.value == '${pool}'))) || ((!has(t.key) || t.key == '') && has(t.operator) && t.operator == 'Exists')`;
+export function dedicatedPoolCel(pool: string): { expression: string; messageExpression: string; message: string } {
   return {
-    expression: `!has(object.spec.tolerations) || !object.spec.tolerations.exists(${tolerates})`,
-    messageExpression: `'pod tolerates the taint of dedicated node pool "${pool}", but namespace "' + object.metadata.namespace + '" may not use it (rule nodes/dedicated-pool-toleration)'`,
+    expression: `!variables.tolerations.exists(t, ${everyPool('t')} || (${namesPool('t')} && ${poolNamed('t')} == ${celString(pool)}))`,
+    messageExpression: `object.kind + ': pods tolerate the taint of dedicated node pool "${pool}", but namespace "' + object.metadata.namespace + '" may not use it (rule ${RULE_ID})'`,
+    message: `pods tolerate the taint of dedicated node pool "${pool}", which this namespace may not use (rule ${RULE_ID})`,
+  };
+}
+
+/**
+ * A pool's own guardrail, which DedicatedNodePool renders: the policy above for Pods and every
+ * workload controller, bound to every namespace but the allowed ones (the name label is set by
+ * the API server itself). The binding carries the pool's name; declaredPools reads it back.
+ */
+export function dedicatedPoolGuardrail(pool: string, allowedNamespaces: readonly string[]): { policy: KubeObject; binding: KubeObject } {
+  const name = `bulwark-dedicated-pool-${pool}`;
+  return {
+    policy: {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name, annotations: { [GUARDRAIL_RULE_ANNOTATION]: RULE_ID } },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: { matchPolicy: 'Equivalent', resourceRules: copyRules(POD_CARRIERS) },
+        variables: POD_VARIABLES.map((v) => ({ ...v })),
+        validations: [{ ...dedicatedPoolCel(pool), reason: 'Forbidden' }],
+      },
+    },
+    binding: {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name, annotations: { [POOL_ANNOTATION]: pool, [GUARDRAIL_RULE_ANNOTATION]: RULE_ID } },
+      spec: {
+        policyName: name,
+        validationActions: ['Deny', 'Audit'],
+        matchResources: { namespaceSelector: { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: [...allowedNamespaces] }] } },
+      },
+    },
   };
 }
 
 export const dedicatedPoolToleration: Rule = {
-  id: 'nodes/dedicated-pool-toleration',
+  id: RULE_ID,
   title: 'Only the namespaces a dedicated node pool allows may tolerate its taint',
   severity: 'high',
   waivable: false,
@@ -27,6 +70,24 @@ export const dedicatedPoolToleration: Rule = {
     { source: 'NSA/CISA', id: 'Kubernetes Hardening Guide: pod isolation on dedicated nodes' },
     { source: 'Kubernetes', id: 'Taints and Tolerations; NodeRestriction admission' },
   ],
+  // The cluster-wide part; each pool's own guardrail (dedicatedPoolGuardrail) refuses its
+  // toleration in the namespaces it does not allow.
+  admission: (settings) => ({
+    scope: 'cluster',
+    pods: true,
+    validations: [
+      {
+        expression: `!variables.tolerations.exists(t, ${everyPool('t')})`,
+        messageExpression: `object.kind + ': pods tolerate the taint of every dedicated pool (operator Exists); tolerate one pool by name (operator Equal, value <pool>) instead'`,
+        message: 'pods must not tolerate the taint of every dedicated pool',
+      },
+      {
+        expression: `variables.tolerations.all(t, !${namesPool('t')} || ${poolNamed('t')} in ${celList([...settings.pools.keys()].sort())})`,
+        messageExpression: `object.kind + ': pods tolerate dedicated pool ' + variables.tolerations.filter(t, ${namesPool('t')} && !(${poolNamed('t')} in ${celList([...settings.pools.keys()].sort())})).map(t, '"' + ${poolNamed('t')} + '"').join(', ') + ', which no DedicatedNodePool of this cluster declares'`,
+        message: 'pods must not tolerate a dedicated pool no DedicatedNodePool declares',
+      },
+    ],
+  }),
   check(object, context): Violation[] {
     const ns = object.metadata?.namespace ?? 'default';
     const pools = context.memo('nodes/declared-pools', () => declaredPools(context.ofKind('ValidatingAdmissionPolicyBinding')));
@@ -36,9 +97,8 @@ export const dedicatedPoolToleration: Rule = {
         const path = join(site.path, `tolerations[${i}]`);
         if (!toleratesPool(t, undefined)) return [];
         if (t.key === POOL_TAINT_KEY && (t.operator ?? 'Equal') === 'Equal') {
-          // Equal names one pool (a missing value names the pool ""). Stricter than the admission
-          // form on purpose: no policy exists for an undeclared pool, but tolerating one is a typo
-          // or a leftover, so synth refuses it.
+          // Equal names one pool (a missing value names the pool ""). Tolerating a pool nobody
+          // declares is a typo or a leftover: refused here and by the cluster-wide guardrail.
           const pool = t.value === undefined || t.value === null ? '' : String(t.value);
           const allowed = pools.get(pool);
           if (allowed === undefined) return [{ path, reason: 'unknown dedicated pool', detail: `tolerates dedicated pool "${pool}", which no DedicatedNodePool declares` }];

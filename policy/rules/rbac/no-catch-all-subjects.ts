@@ -1,8 +1,9 @@
+import { celList } from '../../admission';
 import { Rule, Violation } from '../../types';
-import { isBinding } from './rbac-rules';
+import { bindingAdmission, isBinding } from './rbac-rules';
 
 /** Subjects that stand for everyone of a kind, and who that is. */
-const CATCH_ALL: Record<string, string> = {
+export const CATCH_ALL: Readonly<Record<string, string>> = {
   'system:unauthenticated': 'anyone who can reach the API server, without credentials',
   'system:anonymous': 'anyone who can reach the API server, without credentials',
   'system:authenticated': 'every user and service account holding any credential (on some managed clusters, any account of the cloud provider)',
@@ -25,6 +26,17 @@ export const noCatchAllSubjects: Rule = {
     { source: 'Trivy', id: 'KSV122, KSV01011' },
     { source: 'Kyverno', id: 'restrict-binding-system-groups' },
   ],
+  admission: (settings) => bindingAdmission(settings, {
+    variables: [{
+      name: 'catchAll',
+      expression: `has(object.subjects) ? object.subjects.filter(s, s.name in ${celList(Object.keys(CATCH_ALL))} && s.kind != 'ServiceAccount') : []`,
+    }],
+    validations: [{
+      expression: 'variables.waivedObject || size(variables.catchAll) == 0',
+      messageExpression: `object.kind + ' "' + object.metadata.name + '" binds ' + variables.catchAll.map(s, s.kind + ' ' + s.name).join(', ') + ', which stands for everyone of its kind'`,
+      message: 'bindings must not name system:unauthenticated, system:anonymous, system:authenticated or system:serviceaccounts',
+    }],
+  }),
   check(object): Violation[] {
     if (!isBinding(object)) return [];
     return (Array.isArray(object.subjects) ? object.subjects : []).flatMap((s: any, i: number): Violation[] => {

@@ -1,7 +1,8 @@
+import { celList } from '../../admission';
 import { Rule, Violation } from '../../types';
-import { isBinding } from './rbac-rules';
+import { bindingAdmission, isBinding } from './rbac-rules';
 
-const BROAD_ROLES = ['cluster-admin', 'admin', 'edit'];
+export const BROAD_ROLES: readonly string[] = ['cluster-admin', 'admin', 'edit'];
 
 export const noPrivilegedBindings: Rule = {
   id: 'rbac/no-privileged-bindings',
@@ -17,6 +18,17 @@ export const noPrivilegedBindings: Rule = {
     { source: 'Polaris', id: 'clusterrolebindingClusterAdmin, rolebindingClusterAdminClusterRole' },
     { source: 'Trivy', id: 'KSV111' },
   ],
+  admission: (settings) => bindingAdmission(settings, {
+    variables: [
+      { name: 'broadRole', expression: `object.roleRef.kind == 'ClusterRole' && object.roleRef.name in ${celList(BROAD_ROLES)}` },
+      { name: 'masters', expression: "has(object.subjects) && object.subjects.exists(s, s.kind == 'Group' && s.name == 'system:masters')" },
+    ],
+    validations: [{
+      expression: 'variables.waivedObject || !(variables.broadRole || variables.masters)',
+      messageExpression: `object.kind + ' "' + object.metadata.name + '" binds ' + (variables.broadRole ? 'ClusterRole "' + object.roleRef.name + '"' : 'the group system:masters')`,
+      message: 'bindings must not grant cluster-admin, admin or edit, or name system:masters',
+    }],
+  }),
   check(object): Violation[] {
     if (!isBinding(object)) return [];
     const out: Violation[] = [];

@@ -1,5 +1,6 @@
+import { celList } from '../../admission';
 import { Rule, Violation } from '../../types';
-import { isBinding } from './rbac-rules';
+import { bindingAdmission, isBinding } from './rbac-rules';
 
 /**
  * Built-in discovery roles every authenticated caller already holds through the default bindings
@@ -25,6 +26,13 @@ export const noSystemRoleBindings: Rule = {
     { source: 'Kubernetes', id: 'RBAC Good Practices: Hardening', url: 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#hardening' },
     { source: 'Kubernetes', id: 'RBAC: Core component roles and Controller roles', url: 'https://kubernetes.io/docs/reference/access-authn-authz/rbac/#core-component-roles' },
   ],
+  admission: (settings) => bindingAdmission(settings, {
+    validations: [{
+      expression: `variables.waivedObject || !object.roleRef.name.startsWith('system:') || (object.roleRef.kind == 'ClusterRole' && object.roleRef.name in ${celList(HARMLESS_SYSTEM_ROLES)})`,
+      messageExpression: `object.kind + ' "' + object.metadata.name + '" binds ' + object.roleRef.kind + ' "' + object.roleRef.name + '", which belongs to the control plane'`,
+      message: 'bindings must not grant the control plane\'s system: roles',
+    }],
+  }),
   check(object): Violation[] {
     if (!isBinding(object)) return [];
     const name = object.roleRef?.name;

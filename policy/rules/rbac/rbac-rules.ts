@@ -1,4 +1,22 @@
-import { KubeObject, RuleContext } from '../../types';
+import { celList } from '../../admission';
+import { AdmissionForm, AdmissionValidation, CelNamed, GuardrailSettings, KubeObject, RuleContext } from '../../types';
+
+/**
+ * The admission form shared by the binding rules: RoleBindings and ClusterRoleBindings,
+ * everywhere, except the API server's own (it reconciles the default bindings at every start)
+ * and the bindings on the cluster's allow-list (GuardrailSettings.allowedBindings).
+ */
+export function bindingAdmission(settings: GuardrailSettings, form: { variables?: readonly CelNamed[]; validations: readonly AdmissionValidation[] }): AdmissionForm {
+  return {
+    scope: 'everywhere',
+    resourceRules: [{ apiGroups: ['rbac.authorization.k8s.io'], apiVersions: ['*'], resources: ['rolebindings', 'clusterrolebindings'], operations: ['CREATE', 'UPDATE'] }],
+    matchConditions: [
+      { name: 'not-the-api-server', expression: "request.userInfo.username != 'system:apiserver'" },
+      { name: 'not-allow-listed', expression: `!((object.kind == 'ClusterRoleBinding' ? object.metadata.name : object.metadata.namespace + '/' + object.metadata.name) in ${celList(settings.allowedBindings)})` },
+    ],
+    ...form,
+  };
+}
 
 /** One PolicyRule of a Role or ClusterRole, with its path. */
 export interface RoleRuleSite {

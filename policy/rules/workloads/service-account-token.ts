@@ -16,6 +16,15 @@ export const serviceAccountToken: Rule = {
     { source: 'Checkov', id: 'CKV_K8S_38' },
     { source: 'Trivy', id: 'KSV036' },
   ],
+  admission: () => ({
+    scope: 'cluster',
+    pods: true,
+    validations: [{
+      expression: 'variables.waivedObject || (has(variables.podSpec.automountServiceAccountToken) && variables.podSpec.automountServiceAccountToken == false)',
+      messageExpression: "object.kind + ' \"' + object.metadata.name + '\": pods must set automountServiceAccountToken=false'",
+      message: 'pods must set automountServiceAccountToken=false',
+    }],
+  }),
   check(object, context): Violation[] {
     return podSitesIn(object, context).filter((site) => site.spec.automountServiceAccountToken !== false).map((site) => ({
       path: join(site.path, 'automountServiceAccountToken'),
