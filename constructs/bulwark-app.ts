@@ -6,6 +6,7 @@ import { evaluate, formatFindings, unwaived } from '../policy';
 import { assertSupportedVersion, DEFAULT_KUBERNETES_VERSION } from '../policy/kubernetes-versions';
 import { Finding, KubeObject } from '../policy/types';
 import { toYamlStream } from './manifest-yaml';
+import { propagateWaivers } from './waiver';
 import type { ContainerResources } from './secure-container';
 
 export type Environment = 'production' | 'development';
@@ -183,7 +184,8 @@ export class BulwarkApp extends App {
       chart,
       objects: new DependencyGraph(chart.node).topology()
         .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart)
-        .map((apiObject) => ({ apiObject, json: apiObject.toJson() as KubeObject })),
+        // A workload's waivers go onto its pod template too: its Pods are judged on their own.
+        .map((apiObject) => ({ apiObject, json: propagateWaivers(apiObject.toJson()) as KubeObject })),
     }));
   }
 }

@@ -24,3 +24,4 @@ export * from './encryption-configuration';
 export * from './authentication-configuration';
 export * from './kubelet-configuration';
 export * from './control-plane';
+export * from './cluster-guardrails';

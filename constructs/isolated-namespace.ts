@@ -1,5 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ALLOW_EXTERNAL_SERVICES_LABEL, ENVIRONMENT_LABEL } from '../policy/admission';
 import { SHARED_NAMESPACES } from '../policy/rules/namespaces/no-default-namespace';
 import { byCodePoint, formatVersion, KubeObject } from '../policy/types';
 import { BulwarkChart } from './bulwark-chart';
@@ -81,6 +82,11 @@ export class IsolatedNamespace extends Construct implements INetworkPeer {
     this.peerEndpoint = { description: who, namespace: this.name };
     const pinned = `v${formatVersion(chart.version)}`;
     const ns = this.name;
+    const quota = { ...DEFAULT_QUOTA, ...(props.quota ?? {}) };
+    // A quota admitting LoadBalancer or NodePort Services (which needs a waiver of
+    // network/no-external-services, checked below) lets the namespace's Services be exposed:
+    // the label says so to the rule and to the cluster's guardrail.
+    const exposes = ['services.loadbalancers', 'services.nodeports'].some((k) => !/^0+(\.0*)?$/.test(String(quota[k])));
 
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: 'v1',
@@ -88,6 +94,9 @@ export class IsolatedNamespace extends Construct implements INetworkPeer {
       metadata: {
         name: ns,
         labels: {
+          // Read by the guardrails (ClusterGuardrails): images pinned and trusted in production.
+          [ENVIRONMENT_LABEL]: chart.environment,
+          ...(exposes ? { [ALLOW_EXTERNAL_SERVICES_LABEL]: 'true' } : {}),
           // Rule namespaces/pod-security-labels: enforce restricted pinned to the target minor,
           // audit and warn at latest so an upgrade's new checks show up before they bite.
           'pod-security.kubernetes.io/enforce': 'restricted',
@@ -124,7 +133,6 @@ export class IsolatedNamespace extends Construct implements INetworkPeer {
       },
     });
 
-    const quota = { ...DEFAULT_QUOTA, ...(props.quota ?? {}) };
     for (const [k, v] of Object.entries(quota)) {
       if (typeof v !== 'string' || !/^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/.test(v)) {
         throw new BulwarkError(who, `quota["${k}"]`, v, 'workloads/resources', 'is not a quantity', 'Give every quota entry a quantity, e.g. "4" or "8Gi".');

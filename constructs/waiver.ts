@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { CATALOG_BY_ID } from '../policy/catalog';
 import { WAIVERS_ANNOTATION, WaiverSpec } from '../policy/types';
-import { waiverProblems, writeWaivers } from '../policy/waivers';
+import { ADMISSION_WAIVER_PREFIX, waiverProblems, writeAdmissionWaivers, writeWaivers } from '../policy/waivers';
 
 export interface WaiverOptions {
   /** Why the risk is acceptable here; at least 20 characters. */
@@ -53,12 +53,50 @@ export class Waiver {
 const attached = new WeakMap<ApiObject, WaiverSpec[]>();
 
 /**
- * Attaches waivers to one API object (or to one of its containers) by writing the annotation.
- * This is also the escape hatch for objects Bulwark did not create.
+ * Attaches waivers to one API object (or to one of its containers) by writing the annotation,
+ * and, for the rules the cluster's guardrails enforce, the CEL-readable annotations the API server
+ * reads (`waiver.bulwark.dev/<domain>.<name>`, policy/waivers.ts). BulwarkApp copies both onto
+ * the object's pod template, so that the Pods (and a CronJob's Jobs) its controller makes carry
+ * them. This is also the escape hatch for objects Bulwark did not create.
  */
 export function attachWaivers(object: ApiObject, waivers: readonly Waiver[], container?: string): void {
   if (waivers.length === 0) return;
   const list = [...(attached.get(object) ?? []), ...waivers.map((w) => w.toSpec(container))];
   attached.set(object, list);
   object.metadata.addAnnotation(WAIVERS_ANNOTATION, writeWaivers(list));
+  for (const [key, value] of Object.entries(writeAdmissionWaivers(list, CATALOG_BY_ID))) object.metadata.addAnnotation(key, value);
+}
+
+/** Kinds whose controllers make Pods (or Jobs) from a template, and where that template's metadata is. */
+const TEMPLATE_METADATA: Record<string, ReadonlyArray<readonly string[]>> = {
+  Deployment: [['spec', 'template', 'metadata']],
+  StatefulSet: [['spec', 'template', 'metadata']],
+  DaemonSet: [['spec', 'template', 'metadata']],
+  ReplicaSet: [['spec', 'template', 'metadata']],
+  ReplicationController: [['spec', 'template', 'metadata']],
+  Job: [['spec', 'template', 'metadata']],
+  CronJob: [['spec', 'jobTemplate', 'metadata'], ['spec', 'jobTemplate', 'spec', 'template', 'metadata']],
+};
+
+/**
+ * Copies an object's waiver annotations (both forms) onto the metadata of the templates its
+ * controller makes Pods and Jobs from: a Pod made by a ReplicaSet carries its template's
+ * annotations, not the Deployment's, and the pod guardrails judge that Pod on its own. Returns
+ * the object, changed in place; objects without waivers or templates are left alone.
+ */
+export function propagateWaivers(json: any): any {
+  const paths = TEMPLATE_METADATA[json?.kind];
+  const annotations: Record<string, string> | undefined = json?.metadata?.annotations;
+  if (!paths || !annotations) return json;
+  const waivers = Object.entries(annotations).filter(([k]) => k === WAIVERS_ANNOTATION || k.startsWith(ADMISSION_WAIVER_PREFIX));
+  if (waivers.length === 0) return json;
+  for (const path of paths) {
+    let at = json;
+    for (const key of path) {
+      if (at[key] === undefined || at[key] === null) at[key] = {};
+      at = at[key];
+    }
+    at.annotations = { ...(at.annotations ?? {}), ...Object.fromEntries(waivers) };
+  }
+  return json;
 }

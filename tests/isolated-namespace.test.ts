@@ -19,6 +19,8 @@ describe('defaults', () => {
 
   test('enforces restricted pinned to the target minor; audits and warns restricted at latest', () => {
     expect(byKind(objects, 'Namespace').metadata!.labels).toEqual({
+      // Read by the cluster guardrails: production namespaces take only pinned, trusted images.
+      'bulwark.dev/environment': 'production',
       'pod-security.kubernetes.io/enforce': 'restricted',
       'pod-security.kubernetes.io/enforce-version': 'v1.36',
       'pod-security.kubernetes.io/audit': 'restricted',
