@@ -29,6 +29,6 @@ test('the reference stack declares exactly its three connections', () => {
     'shop-backend/api -> shop-backend/db:5432',
     'shop-frontend/web -> shop-backend/api:8443',
   ]);
-  expect(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata!.name)).toEqual(['shop-frontend', 'shop-backend']);
+  expect(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata!.name)).toEqual(['bulwark-system', 'shop-frontend', 'shop-backend']);
   expect(objects.filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind)).map((o) => o.metadata!.name)).toEqual(['web', 'api', 'db']);
 });

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { AuthenticationConfiguration, BulwarkChart, BulwarkChartProps, DedicatedNodePool, Image, IsolatedNamespace, LeastPrivilegeRole, NetworkPeer, Port, Probe, RoleSubject, SecureWorkload } from '../../constructs';
+import { AuthenticationConfiguration, BulwarkChart, BulwarkChartProps, ClusterGuardrails, DedicatedNodePool, Image, IsolatedNamespace, LeastPrivilegeRole, NetworkPeer, Port, Probe, RoleSubject, SecureWorkload } from '../../constructs';
 
 /** Digests of the reference images (immutable: the bytes that were reviewed). */
 export const REFERENCE_IMAGES = {
@@ -30,10 +30,14 @@ export class ShopStack extends BulwarkChart {
   public readonly db: SecureWorkload;
   /** Nodes that run the database and nothing else. */
   public readonly dataPool: DedicatedNodePool;
+  /** The cluster's admission guardrails, compiled from the rule catalog (every stack of the App is under them). */
+  public readonly guardrails: ClusterGuardrails;
 
   constructor(scope: Construct, id: string, props: ShopStackProps = {}) {
     const { signIn, ...chartProps } = props;
     super(scope, id, chartProps);
+    // First, so that everything after it is applied under the cluster's admission guardrails.
+    this.guardrails = new ClusterGuardrails(this, 'guardrails');
     this.frontend = new IsolatedNamespace(this, 'shop-frontend');
     this.backend = new IsolatedNamespace(this, 'shop-backend');
 

@@ -86,7 +86,8 @@ describe.each(stacks.map((s) => [s.name, s] as const))('stack %s', (_name, stack
     const allowedNs = stack.objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata?.annotations?.['bulwark.dev/dedicated-pool'] === pool)!
       .spec.matchResources.namespaceSelector.matchExpressions[0].values as string[];
     const namespaces = stack.objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata!.name!);
-    const outsider = namespaces.find((n) => !allowedNs.includes(n))!;
+    // A namespace the pool does not allow that runs pods (the guardrails' own namespace runs none).
+    const outsider = namespaces.find((n) => !allowedNs.includes(n) && stack.objects.some((o) => podFromTemplate(o)?.metadata?.namespace === n))!;
     const template = stack.objects.map(podFromTemplate).find((p) => p && p.metadata!.namespace === outsider)!;
     const intruder = { ...template, metadata: { ...template.metadata, name: 'intruder' }, spec: { ...template.spec, tolerations: [{ key: POOL_TAINT_KEY, operator: 'Equal', value: pool, effect: 'NoSchedule' }] } };
     // A new policy takes a moment to be enforced: poll until the cluster rejects the pod.
