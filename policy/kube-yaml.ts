@@ -20,7 +20,7 @@
  * is parsed by the `yaml` package's AST and converted here, which is exact but several times slower.
  */
 import * as jsyaml from 'js-yaml';
-import { isAlias, isMap, isPair, isScalar, isSeq, Node, parseAllDocuments, Scalar, YAMLMap } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, Lexer, Node, parseAllDocuments, Scalar, YAMLMap } from 'yaml';
 
 /** One document of a stream, as the JSON value Kubernetes would decode it to. */
 export interface StreamDocument {
@@ -311,42 +311,75 @@ interface Chunk { text: string; start: number }
 export function splitYamlDocuments(text: string, from = 0): { chunks: Chunk[]; problems: Array<{ offset: number; message: string }> } {
   const chunks: Chunk[] = [];
   const problems: Array<{ offset: number; message: string }> = [];
-  let lines: string[] = [];
-  let start = from;
-  let pos = from;
-  while (pos < text.length) {
+  // The current document: from the start of its first line to the end of its last line.
+  let start = -1;
+  let last = 0;
+  const flush = () => {
+    if (start >= 0) chunks.push({ text: `${text.slice(start, last)}\n`, start });
+    start = -1;
+  };
+  for (let pos = from; pos < text.length;) {
     let end = text.indexOf('\n', pos);
     if (end < 0) end = text.length;
-    // bufio.Reader.ReadLine drops the line's "\n" or "\r\n".
-    const line = text.slice(pos, end > pos && end < text.length && text.charCodeAt(end - 1) === 0x0d ? end - 1 : end);
-    if (line.startsWith('---')) {
-      const rest = line.slice(3).trim();
+    if (text.startsWith('---', pos)) {
+      // bufio.Reader.ReadLine drops the line's "\n" or "\r\n".
+      const rest = text.slice(pos + 3, end < text.length && text.charCodeAt(end - 1) === 0x0d ? end - 1 : end).trim();
       if (rest.length > 0 && rest[0] !== '#') {
-        problems.push({ offset: pos, message: `invalid document separator "${line}": kubectl allows only a comment after ---` });
+        problems.push({ offset: pos, message: `invalid document separator "${text.slice(pos, end).trimEnd()}": kubectl allows only a comment after ---` });
       }
-      if (lines.length > 0) chunks.push({ text: `${lines.join('\n')}\n`, start });
-      lines = [];
+      flush();
     } else {
-      if (lines.length === 0) start = pos;
-      lines.push(line);
+      if (start < 0) start = pos;
+      last = end;
     }
     pos = end + 1;
   }
-  if (lines.length > 0) chunks.push({ text: `${lines.join('\n')}\n`, start });
+  flush();
   return { chunks, problems };
 }
 
 /**
  * What the fast path cannot read as Kubernetes does: merge keys; `?x` and `x:,` in flow
- * collections (YAML 1.1 and 1.2 differ, see Converter); an empty entry of a block sequence, where
- * js-yaml misplaces what follows a compact nested sequence (`- - a` then `  -`).
+ * collections, a tag followed by `,` and an escaped line break before an empty line (YAML 1.1 and
+ * 1.2 parsers differ; the exact path refuses them); tags and an empty entry of a block sequence,
+ * where js-yaml has bugs (it drops a tag before a line break, and misplaces what follows a compact
+ * nested sequence `- - a` then `  -`).
  */
 function exactOnly(text: string): boolean {
   return text.includes('<<')
     || (text.includes('merge') && text.includes('!'))
     || (text.includes('?') && /[[{,\s]\?[^\s]/.test(text))
     || (/:[,\]}]/.test(text) && /[^\s,[\]{}]:[,\]}]/.test(text))
-    || (/-[ \t]*(?:#[^\n]*)?\n/.test(text) && /^[ \t]*(?:-[ \t]+)*-[ \t]*(?:#.*)?$/m.test(text));
+    || (/-[ \t]*(?:#[^\n]*)?\n/.test(text) && /^[ \t]*(?:-[ \t]+)*-[ \t]*(?:#.*)?$/m.test(text))
+    || (text.includes('!') && ANY_TAG.test(text))
+    || ESCAPED_BREAK_THEN_EMPTY.test(text);
+}
+
+/** Any tag: js-yaml loses a tag whose node starts on the next line (`k: !!bool` then `  "true"`). */
+const ANY_TAG = /(?:^|[\s[{,])!/m;
+
+/** In a double-quoted scalar, an escaped line break followed by an empty line. */
+const ESCAPED_BREAK_THEN_EMPTY = /\\\n[ \t]*\n/;
+
+const TAG_THEN_INDICATOR = /![^\s,[\]{}]*[,[\]]/;
+
+/**
+ * go-yaml's scanner takes `,`, `[` and `]` as part of a tag (YAML 1.1 URI characters): to it,
+ * `[!t, x]` is the one item `x` tagged `!t,`. Returns the offset of the first tag so followed.
+ */
+function tagSwallowingIndicator(text: string): number | undefined {
+  let offset = 0;
+  let tagEnd = -1;
+  for (const token of new Lexer().lex(text)) {
+    const control = token === '' || token === '\x02' || token === '\x18' || token === '\x1f';
+    if (tagEnd >= 0 && !control) {
+      if (token[0] === ',' || token[0] === '[' || token[0] === ']') return tagEnd;
+      tagEnd = -1;
+    }
+    if (token[0] === '!') tagEnd = offset + token.length;
+    if (!control) offset += token.length;
+  }
+  return undefined;
 }
 const BLANK_CHUNK = /^(?:[ \t\r]*(?:#[^\n]*)?\n)*$/;
 const FIRST_CONTENT = /^(?:[ \t\r]*(?:#[^\n]*)?\n)*/;
@@ -499,6 +532,10 @@ class ConvertError extends Error {
 
 function parseExact(text: string, lines: LineIndex, docLine: number): { document?: StreamDocument; problems: StreamProblem[] } {
   const problems: StreamProblem[] = [];
+  const swallowed = TAG_THEN_INDICATOR.test(text) ? tagSwallowingIndicator(text) : undefined;
+  if (swallowed !== undefined) {
+    return { problems: [{ line: lines.lineAt(swallowed), message: `a tag directly followed by "${text[swallowed]}": Kubernetes' YAML 1.1 parser reads it as part of the tag, other parsers do not; put a space after the tag` }] };
+  }
   const docs = parseAllDocuments(text, { schema: 'failsafe', merge: false, uniqueKeys: false, version: '1.2', prettyErrors: true });
   if (!Array.isArray(docs) || docs.length === 0) return { problems };
   const [doc, ...rest] = docs;
@@ -584,6 +621,10 @@ class Converter {
 
   private scalar(node: Scalar, inFlow: boolean): Resolved {
     const source = node.source ?? (node.value === null || node.value === undefined ? '' : String(node.value));
+    if (node.type === 'QUOTE_DOUBLE' && node.range && escapedBreakThenEmpty(this.text.slice(node.range[0], node.range[1]))) {
+      // YAML keeps a line feed for each empty line after an escaped line break; go-yaml does, js-yaml and yaml drop it.
+      throw new ConvertError('a double-quoted string with an escaped line break (\\ at the end of a line) followed by an empty line: YAML parsers disagree on it; rewrite the string', node.range[0]);
+    }
     if (inFlow && node.type === 'PLAIN' && source.length > 1 && source[0] === '?') {
       // go-yaml's scanner takes `?` as the key indicator anywhere in a flow collection.
       throw new ConvertError(`"${source}" in a flow collection: Kubernetes' YAML 1.1 parser reads the ? as a key indicator, other parsers as text; write "? ${source.slice(1)}" or quote it`, node.range?.[0]);
@@ -684,6 +725,17 @@ function nonFinitePath(root: unknown): string | undefined {
     return undefined;
   };
   return visit(root, '');
+}
+
+function escapedBreakThenEmpty(quoted: string): boolean {
+  for (let m = ESCAPED_BREAK_THEN_EMPTY.exec(quoted), from = 0; m; m = ESCAPED_BREAK_THEN_EMPTY.exec(quoted.slice(from))) {
+    const at = from + m.index;
+    let slashes = 0;
+    for (let i = at; i >= 0 && quoted[i] === '\\'; i--) slashes++;
+    if (slashes % 2 === 1) return true;
+    from = at + 1;
+  }
+  return false;
 }
 
 function describeIdentity(id: string): string {

@@ -78,6 +78,15 @@ describe('YAML 1.1 scalars, as go-yaml v2 resolves them', () => {
     expect(value(`v: ${text}\n`).v).toBe(expected);
   });
 
+  test('a tag before a line break applies to the node on the next line (js-yaml drops it)', () => {
+    expect(only(pod('      privileged: !!bool\n        "true"\n')).spec.containers[0].securityContext.privileged).toBe(true);
+    expect(value('a: !!str\n  0644\nb: !!str &x\n  yes\nc: *x\n')).toEqual({ a: '0644', b: 'yes', c: 'yes' });
+  });
+
+  test('an empty entry after a compact nested sequence ends it (js-yaml misplaces what follows)', () => {
+    expect(value('l:\n- - c\n  -\n- k: v\n')).toEqual({ l: [['c', null], { k: 'v' }] });
+  });
+
   test('runAsUser: 00 is root, and a YAML 1.1 boolean key is "true"', () => {
     expect(only(pod('      runAsUser: 00\n')).spec.containers[0].securityContext.runAsUser).toBe(0);
     expect(value('on: 1\n')).toEqual({ true: 1 });
@@ -157,6 +166,14 @@ describe('anything Kubernetes would resolve silently is an error', () => {
     expect(read('a: {b:, c}\n').problems[0].message).toContain('reads the key "b:"');
     // U+2028 ends a line (and a comment) for go-yaml only.
     expect(read('a: 1 # note\u2028privileged: true\n').problems[0].message).toContain('U+2028');
+  });
+
+  test('a tag followed by "," and an escaped line break before an empty line are refused', () => {
+    // go-yaml reads `[!t, x]` as the one item x, tagged "!t,"; others read two items.
+    expect(read('a: [!t, x]\n').problems[0].message).toContain('a tag directly followed by ","');
+    // go-yaml keeps a line feed for the empty line; js-yaml and yaml drop it.
+    expect(read('a: "x\\\n\n  y"\n').problems[0].message).toContain('escaped line break');
+    expect(value('a: "x\\\n  y"\n')).toEqual({ a: 'xy' });
   });
 
   test('anchors and aliases work; an anchor inside itself is an error', () => {
@@ -278,9 +295,9 @@ describe('agreement with kubectl', () => {
   /** kubectl reads these, and Bulwark refuses them: its result depends on a duplicate, ignores content, or is read otherwise by other tools. */
   const STRICTER = new Set(['dup1', 'dup2', 'dup3', 'dup4', 'dup5', 'dup6', 'dup7', 'dup8', 'json5', 'merge12', 'ls', 'ls2', 'nel', 'docend', 'cr',
     'indented-first-line', 'quotedsq', 'flow-case11', 'flow-case12', 'flow-case14', 'flow-case15', 'flow-case16', 'flow-case18', 'flow-case19',
-    'flow-case22', 'pod-flow-question']);
+    'flow-case22', 'pod-flow-question', 'dq-esc2', 'tag-c1', 'tag-c3', 'tag-c8', 'tag-c13']);
   /** kubectl refuses these; Bulwark may read them (so it checks more than kubectl would apply, never less). */
-  const LENIENT = new Set(['anchorname', 'longkey', 'quoted', 'flow-case20']);
+  const LENIENT = new Set(['anchorname', 'longkey', 'quoted', 'flow-case20', 'tag-c7']);
   /** kubectl reads these; the exact path's parser refuses `[-]` (YAML 1.2), but whatever Bulwark reads must match. */
   const MAY_REFUSE = new Set(['strs']);
   const norm = (v: unknown) => JSON.parse(JSON.stringify(v));
