@@ -37,6 +37,18 @@ export interface ClusterOptions {
   serviceClusterIpRange?: string;
   /** Extra kube-apiserver flags, appended last (so they win), e.g. ['--feature-gates=X=true']. */
   apiserverArgs?: string[];
+  /**
+   * kube-apiserver flags (name without "--" to value) from a generated file, e.g. Bulwark's
+   * KubeAPIServerFlags: each is passed exactly as given, and a harness default of the same name
+   * is dropped, so the API server runs with exactly these. The harness adds only the flags they
+   * do not name (ports, etcd, service CIDR). The audit log path is taken from them.
+   */
+  apiserverFlags?: Readonly<Record<string, string>>;
+  /**
+   * A PKI made beforehand with generatePki (kubeadm file names), for flags that name its files.
+   * Default: a fresh one in the cluster's temp dir.
+   */
+  pki?: ClusterPki;
   /** Extra kube-scheduler flags, appended last. */
   schedulerArgs?: string[];
   /** Keep etcd's fsync on (slower). Default false: the data is thrown away anyway. */
@@ -221,41 +233,43 @@ async function startOnce(opts: ClusterOptions, dir: string, pki: ClusterPki): Pr
 
     // --- kube-apiserver -----------------------------------------------------
     const serviceCidr = opts.serviceClusterIpRange ?? DEFAULT_SERVICE_CIDR;
-    const apiArgs = [
-      'apiserver',
-      '--bind-address=127.0.0.1',
-      '--advertise-address=127.0.0.1',
-      `--secure-port=${apiPort}`,
-      `--cert-dir=${path.join(dir, 'apiserver-certs')}`,
-      `--tls-cert-file=${pki.apiserver.cert}`,
-      `--tls-private-key-file=${pki.apiserver.key}`,
-      `--client-ca-file=${pki.ca.cert}`,
-      `--etcd-servers=${etcdEndpoint}`,
-      '--authorization-mode=Node,RBAC',
-      `--enable-admission-plugins=${(opts.enableAdmissionPlugins ?? ['NodeRestriction']).join(',')}`,
-      '--enable-priority-and-fairness=true',
-      '--allow-privileged=true',
-      `--service-cluster-ip-range=${serviceCidr}`,
-      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-      `--service-account-key-file=${pki.serviceAccountPub}`,
-      `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+    const defaults: Array<[string, string]> = [
+      ['bind-address', '127.0.0.1'],
+      ['advertise-address', '127.0.0.1'],
+      ['secure-port', String(apiPort)],
+      ['cert-dir', path.join(dir, 'apiserver-certs')],
+      ['tls-cert-file', pki.apiserver.cert],
+      ['tls-private-key-file', pki.apiserver.key],
+      ['client-ca-file', pki.ca.cert],
+      ['etcd-servers', etcdEndpoint],
+      ['authorization-mode', 'Node,RBAC'],
+      ['enable-admission-plugins', (opts.enableAdmissionPlugins ?? ['NodeRestriction']).join(',')],
+      ['enable-priority-and-fairness', 'true'],
+      ['allow-privileged', 'true'],
+      ['service-cluster-ip-range', serviceCidr],
+      ['service-account-issuer', 'https://kubernetes.default.svc.cluster.local'],
+      ['service-account-key-file', pki.serviceAccountPub],
+      ['service-account-signing-key-file', pki.serviceAccountKey],
       // Endpoints may not hold loopback addresses, so the API server must not
       // try to publish 127.0.0.1 as the kubernetes Service's endpoint.
-      '--endpoint-reconciler-type=none',
-      '--profiling=false',
+      ['endpoint-reconciler-type', 'none'],
+      ['profiling', 'false'],
     ];
     let auditLogPath: string | undefined;
-    if (opts.admissionControlConfigFile) {
-      apiArgs.push(`--admission-control-config-file=${opts.admissionControlConfigFile}`);
-    }
+    if (opts.admissionControlConfigFile) defaults.push(['admission-control-config-file', opts.admissionControlConfigFile]);
     if (opts.auditPolicyFile) {
       auditLogPath = opts.auditLogPath ?? path.join(logDir, 'audit.log');
-      apiArgs.push(`--audit-policy-file=${opts.auditPolicyFile}`, `--audit-log-path=${auditLogPath}`);
+      defaults.push(['audit-policy-file', opts.auditPolicyFile], ['audit-log-path', auditLogPath]);
     }
-    if (opts.encryptionProviderConfig) {
-      apiArgs.push(`--encryption-provider-config=${opts.encryptionProviderConfig}`);
-    }
-    apiArgs.push(...(opts.apiserverArgs ?? []));
+    if (opts.encryptionProviderConfig) defaults.push(['encryption-provider-config', opts.encryptionProviderConfig]);
+    const exact = opts.apiserverFlags ?? {};
+    if (exact['audit-log-path']) auditLogPath = exact['audit-log-path'];
+    const apiArgs = [
+      'apiserver',
+      ...defaults.filter(([name]) => !(name in exact)).map(([name, value]) => `--${name}=${value}`),
+      ...Object.entries(exact).map(([name, value]) => `--${name}=${value}`),
+      ...(opts.apiserverArgs ?? []),
+    ];
     const apiserver = startProc('kube-apiserver', kube, apiArgs, path.join(logDir, 'apiserver.log'));
     procs.push(apiserver);
 
@@ -343,7 +357,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<ClusterHa
     // If Node exits without stop(), the children are killed and the dir goes.
     const unregister = keep ? () => undefined : onExitCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
     try {
-      const pki = generatePki(path.join(dir, 'pki'), {
+      const pki = opts.pki ?? generatePki(path.join(dir, 'pki'), {
         serviceIp: firstServiceIp(opts.serviceClusterIpRange ?? DEFAULT_SERVICE_CIDR),
       });
       const handle = await startOnce({ ...opts, keepDir: keep }, dir, pki);

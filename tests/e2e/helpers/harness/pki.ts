@@ -2,7 +2,9 @@
  * A throwaway PKI for a test control plane, made with the openssl CLI.
  *
  * Everything lives in one directory and is valid for two days. TLS keys are
- * ECDSA P-256 (fast to generate); the service-account key is RSA 2048.
+ * ECDSA P-256 (fast to generate); the service-account key is RSA 2048. File names follow
+ * kubeadm's (ca.crt, apiserver.crt/.key, apiserver-kubelet-client.crt/.key, sa.key/.pub), so
+ * files rendered for a kubeadm PKI directory can point at this one.
  */
 import { execFileSync } from 'child_process';
 import * as crypto from 'crypto';
@@ -20,6 +22,8 @@ export interface ClusterPki {
   apiserver: CertPaths;
   admin: CertPaths;
   scheduler: CertPaths;
+  /** The client certificate the API server presents to kubelets (kubeadm's apiserver-kubelet-client). */
+  apiserverKubeletClient: CertPaths;
   serviceAccountKey: string;
   serviceAccountPub: string;
 }
@@ -123,6 +127,7 @@ export function generatePki(dir: string, opts: PkiOptions = {}): ClusterPki {
   const apiserver = leaf(dir, 'apiserver', '/CN=kube-apiserver', 'server', sans, days);
   const admin = leaf(dir, 'admin', `/O=${ADMIN_GROUP}/CN=${ADMIN_USER}`, 'client', [], days);
   const scheduler = leaf(dir, 'scheduler', `/CN=${SCHEDULER_USER}`, 'client', [], days);
+  const apiserverKubeletClient = leaf(dir, 'apiserver-kubelet-client', '/CN=kube-apiserver-kubelet-client', 'client', [], days);
 
   openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', 'sa.key'], dir);
   fs.chmodSync(path.join(dir, 'sa.key'), 0o600);
@@ -134,6 +139,7 @@ export function generatePki(dir: string, opts: PkiOptions = {}): ClusterPki {
     apiserver,
     admin,
     scheduler,
+    apiserverKubeletClient,
     serviceAccountKey: path.join(dir, 'sa.key'),
     serviceAccountPub: path.join(dir, 'sa.pub'),
   };
