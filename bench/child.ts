@@ -2,8 +2,9 @@
  * One measurement in a fresh process:
  *   node --expose-gc -r ts-node/register/transpile-only bench/child.ts ROOT WORKLOAD ITERATIONS ENV_JSON
  * Loads the workload from the tree at ROOT, runs its setup and a small warm-up (untimed), then
- * ITERATIONS timed runs, each after a forced GC. Prints one JSON line: every run's milliseconds,
- * the object count, and the process's peak RSS (getrusage maxrss, module loading included).
+ * ITERATIONS timed runs, each after a forced GC. Prints one JSON line: every run's wall and CPU
+ * milliseconds, the object count, and the process's peak RSS (getrusage maxrss, module loading
+ * included).
  *
  *   ... bench/child.ts ROOT --write-yaml WORKLOADS LAYOUT OUTDIR
  * synthesizes a Bulwark workload to OUTDIR (the YAML the check cases read) and prints its files.
@@ -12,7 +13,10 @@ import * as fs from 'fs';
 import { BenchEnv, buildBulwark, Layout, workload } from './workloads';
 
 export interface ChildResult {
+  /** Wall milliseconds of each timed run. */
   readonly samplesMs: number[];
+  /** CPU milliseconds (user + system, every thread of the process, GC included) of each timed run. */
+  readonly cpuMs: number[];
   readonly objects: number;
   readonly maxRssMB: number;
   readonly setupMs: number;
@@ -37,16 +41,20 @@ function main(): void {
   instance.cleanup?.();
   const setupMs = Number(process.hrtime.bigint() - s) / 1e6;
   const samplesMs: number[] = [];
+  const cpuMs: number[] = [];
   let objects = 0;
   for (let i = 0; i < iterations; i++) {
     gc?.();
+    const cpu = process.cpuUsage();
     const t = process.hrtime.bigint();
     instance.run();
     samplesMs.push(Number(process.hrtime.bigint() - t) / 1e6);
+    const used = process.cpuUsage(cpu);
+    cpuMs.push((used.user + used.system) / 1000);
     objects = instance.objects();
     instance.cleanup?.();
   }
-  const result: ChildResult = { samplesMs, objects, maxRssMB: process.resourceUsage().maxRSS / 1024, setupMs, ...(instance.describe ? { describe: instance.describe } : {}) };
+  const result: ChildResult = { samplesMs, cpuMs, objects, maxRssMB: process.resourceUsage().maxRSS / 1024, setupMs, ...(instance.describe ? { describe: instance.describe } : {}) };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

@@ -31,8 +31,8 @@ const quick = has('--quick');
 const ref = opt('--baseline', 'HEAD~1');
 const rounds = Number(opt('--rounds', quick ? '2' : '5'));
 const only = new RegExp(opt('--only', '.*'));
-const timeoutS = Number(opt('--timeout', '600'));
-const budgetS = Number(opt('--budget', '600'));
+const timeoutS = Number(opt('--timeout', '900'));
+const budgetS = Number(opt('--budget', '900'));
 const outFile = path.resolve(opt('--out', path.join(__dirname, 'results.json')));
 const current = path.resolve(__dirname, '..');
 const YAML_WORKLOADS = 1000;
@@ -47,6 +47,8 @@ type Tree = 'now' | 'baseline' | 'anchor';
 interface Run {
   readonly round: number;
   readonly samplesMs: number[];
+  /** CPU time (user + system) of each sample; for a process case, of the whole process. */
+  readonly cpuMs?: number[];
   readonly objects?: number;
   readonly maxRssMB?: number;
   readonly setupMs?: number;
@@ -54,6 +56,8 @@ interface Run {
   readonly error?: string;
   readonly timedOut?: boolean;
   readonly describe?: string;
+  /** The 1-minute load average when the run ended. */
+  readonly load1?: number;
 }
 
 interface Case {
@@ -110,7 +114,7 @@ function measureProcess(p: ProcessCase, round: number): Run {
   const c = p.command();
   if (typeof c === 'string') return { round, samplesMs: [], error: c };
   const rssFile = path.join(scratch, 'rss.txt');
-  const [cmd, cmdArgs] = hasTime ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, c.cmd, ...c.args]] : [c.cmd, c.args];
+  const [cmd, cmdArgs] = hasTime ? ['/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, c.cmd, ...c.args]] : [c.cmd, c.args];
   const t = process.hrtime.bigint();
   const r = spawnSync(cmd, cmdArgs as string[], { cwd: c.cwd ?? current, env: childEnv(), stdio: ['ignore', 'ignore', 'pipe'], timeout: timeoutS * 1000, maxBuffer: 64 * 2 ** 20 });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
@@ -118,13 +122,15 @@ function measureProcess(p: ProcessCase, round: number): Run {
   // /usr/bin/time exits with the command's status; it adds a "Command exited with non-zero status" line.
   const code = r.status;
   let maxRssMB: number | undefined;
+  let cpuMs: number[] | undefined;
   if (hasTime && fs.existsSync(rssFile)) {
-    const kb = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+    const [kb, user, sys] = fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
     if (Number.isFinite(kb)) maxRssMB = kb / 1024;
+    if (Number.isFinite(user) && Number.isFinite(sys)) cpuMs = [(user + sys) * 1000];
     fs.rmSync(rssFile, { force: true });
   }
   if (code === null || !c.okCodes.includes(code)) return { round, samplesMs: [], exitCode: code, error: `exit ${code}: ${errorLine(String(r.stderr ?? ''))}` };
-  return { round, samplesMs: [ms], exitCode: code, maxRssMB };
+  return { round, samplesMs: [ms], cpuMs, exitCode: code, maxRssMB };
 }
 
 function lastLines(s: string, n: number): string {
@@ -134,7 +140,7 @@ function lastLines(s: string, n: number): string {
 /** The error line of a child's stderr (not its stack), for the table's notes. */
 function errorLine(stderr: string): string {
   const lines = stderr.trim().split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('at '));
-  return (lines.find((l) => /\b\w*(Error|error)\b/.test(l)) ?? lines[lines.length - 1] ?? 'failed').slice(0, 300);
+  return (lines.find((l) => /^\w*Error\b/.test(l)) ?? lines.find((l) => /\b\w*(Error|error)\b/.test(l)) ?? lines[lines.length - 1] ?? 'failed').slice(0, 300);
 }
 
 // ---------------------------------------------------------------- the YAML, the compiled CLI, the scanners
@@ -225,7 +231,8 @@ const caseOf = (name: string, tree: Tree, kind: Case['kind']) => {
   return c;
 };
 
-function recordRun(c: Case, run: Run, label: string): void {
+function recordRun(c: Case, measured: Run, label: string): void {
+  const run = { ...measured, load1: Number(os.loadavg()[0].toFixed(2)) };
   c.runs.push(run);
   const spent = c.runs.reduce((s, r) => s + r.samplesMs.reduce((a, b) => a + b, 0) + (r.setupMs ?? 0), 0) / 1000;
   if (run.error) {
@@ -233,7 +240,7 @@ function recordRun(c: Case, run: Run, label: string): void {
     if (run.timedOut || c.runs.filter((r) => r.error).length >= 2) c.stopped = run.error;
     log(`  ${label}: ${run.error}`);
   } else {
-    log(`  ${label}: ${run.samplesMs.map((x) => x.toFixed(1)).join(', ')} ms, ${run.maxRssMB?.toFixed(0) ?? '?'} MB${run.objects !== undefined ? `, ${run.objects} objects` : ''}`);
+    log(`  ${label}: ${run.samplesMs.map((x) => x.toFixed(1)).join(', ')} ms (CPU ${run.cpuMs?.map((x) => x.toFixed(0)).join(', ') ?? '?'}), ${run.maxRssMB?.toFixed(0) ?? '?'} MB${run.objects !== undefined ? `, ${run.objects} objects` : ''}`);
     if (spent > budgetS && c.runs.length < rounds) c.stopped = `stopped after ${c.runs.length} of ${rounds} rounds: over the ${budgetS} s budget`;
   }
 }
@@ -319,7 +326,7 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-interface Stat { ms?: number; rss?: number; objects?: number; n: number; note?: string }
+interface Stat { ms?: number; cpu?: number; rss?: number; objects?: number; n: number; note?: string }
 
 function stat(name: string, tree: Tree): Stat {
   const c = cases.find((x) => x.name === name && x.tree === tree);
@@ -327,8 +334,10 @@ function stat(name: string, tree: Tree): Stat {
   if (c.skipped) return { n: 0, note: c.skipped };
   const ok = c.runs.filter((r) => !r.error);
   const failed = c.runs.find((r) => r.error);
+  const cpu = ok.filter((r) => r.cpuMs && r.cpuMs.length > 0);
   return {
     ms: median(ok.map((r) => median(r.samplesMs)!)),
+    cpu: cpu.length === ok.length ? median(cpu.map((r) => median(r.cpuMs!)!)) : undefined,
     rss: median(ok.filter((r) => r.maxRssMB !== undefined).map((r) => r.maxRssMB!)),
     objects: ok[0]?.objects,
     n: ok.length,
@@ -336,19 +345,22 @@ function stat(name: string, tree: Tree): Stat {
   };
 }
 
+const num = (v: number) => (v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : Math.round(v).toLocaleString('en-US'));
+/** "wall / CPU" milliseconds, with (n=k) when fewer rounds than asked ran. */
 const fmtMs = (s: Stat) => {
-  if (s.ms === undefined) return 'n/a';
-  const v = s.ms < 10 ? s.ms.toFixed(2) : s.ms < 100 ? s.ms.toFixed(1) : Math.round(s.ms).toLocaleString('en-US');
+  if (s.ms === undefined) return s.note?.startsWith('>') ? s.note : 'n/a';
+  const v = `${num(s.ms)} / ${s.cpu === undefined ? '?' : num(s.cpu)}`;
   return s.n < rounds ? `${v} (n=${s.n})` : v;
 };
 const fmtMB = (s: Stat) => (s.rss === undefined ? 'n/a' : Math.round(s.rss).toLocaleString('en-US'));
-const ratio = (a?: number, b?: number) => (a === undefined || b === undefined ? 'n/a' : (a / b).toFixed(2));
-const growth = (name: string, tree: Tree, size?: number) => {
+const r1 = (a?: number, b?: number) => (a === undefined || b === undefined ? 'n/a' : (a / b).toFixed(2));
+/** "wall / CPU" ratio of two stats. */
+const ratio = (a: Stat, b: Stat) => (a.ms === undefined || b.ms === undefined ? 'n/a' : `${r1(a.ms, b.ms)} / ${r1(a.cpu, b.cpu)}`);
+const previous = (name: string) => {
   const w = WORKLOADS.find((x) => x.name === name);
-  if (!w || size === undefined) return 'n/a';
-  const prev = WORKLOADS.find((x) => x.series === w.series && x.size === size / 10);
-  return prev ? ratio(stat(name, tree).ms, stat(prev.name, tree).ms) : '–';
+  return w?.size === undefined ? undefined : WORKLOADS.find((x) => x.series === w.series && x.size === w.size! / 10);
 };
+const growth = (name: string, tree: Tree) => { const p = previous(name); return p ? ratio(stat(name, tree), stat(p.name, tree)) : '–'; };
 const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
 const table = (header: string[], rows: string[][]) => [row(header), row(header.map(() => '---')), ...rows.map(row)].join('\n');
 const base = baselineSha ?? 'baseline';
@@ -356,17 +368,18 @@ const unavailable: string[] = [];
 const na = (name: string, tree: Tree, s: Stat) => { if (s.ms === undefined && s.note && s.note !== 'not run') unavailable.push(`${name} [${tree === 'baseline' ? base : tree}]: ${s.note}`); };
 
 const out: string[] = [];
+out.push('Times are medians in milliseconds, "wall / CPU" (CPU: user + system of the measuring process, GC threads included); ratios and growth are given for both.', '');
 const synthRows = WORKLOADS.filter((w) => w.series.startsWith('synth/') && w.size !== undefined && cases.some((c) => c.name === w.name));
 if (synthRows.length) {
   out.push(`### Synth with full validation: construct + \`app.synth()\` to disk (${PER_NAMESPACE} workloads per namespace)`, '');
   out.push(table(
-    ['shape', 'workloads', 'objects', `ms ${base}`, 'ms now', `now/${base}`, 'ms plain cdk8s-plus-27', 'now/plain', 'growth now (N vs N/10)', 'growth plain', `growth ${base}`, `peak RSS MB ${base}`, 'peak RSS MB now', 'peak RSS MB plain'],
+    ['shape', 'workloads', 'objects (plain)', `ms ${base}`, 'ms now', `now/${base}`, 'ms plain cdk8s-plus-27', 'now/plain', 'growth now (N vs N/10)', 'growth plain', `growth ${base}`, `peak RSS MB ${base}`, 'peak RSS MB now', 'peak RSS MB plain'],
     synthRows.map((w) => {
       const plainName = w.name.replace(/^synth\//, 'plain-cdk8s-plus/');
       const [b, n, p] = [stat(w.name, 'baseline'), stat(w.name, 'now'), stat(plainName, 'anchor')];
       na(w.name, 'baseline', b); na(w.name, 'now', n); na(plainName, 'anchor', p);
-      return [w.series.replace('synth/', ''), w.size!.toLocaleString('en-US'), `${n.objects ?? b.objects ?? '?'} (plain ${p.objects ?? '?'})`, fmtMs(b), fmtMs(n), ratio(n.ms, b.ms), fmtMs(p), ratio(n.ms, p.ms),
-        growth(w.name, 'now', w.size), growth(plainName, 'anchor', w.size), growth(w.name, 'baseline', w.size), fmtMB(b), fmtMB(n), fmtMB(p)];
+      return [w.series.replace('synth/', ''), w.size!.toLocaleString('en-US'), `${n.objects ?? b.objects ?? '?'} (${p.objects ?? '?'})`, fmtMs(b), fmtMs(n), ratio(n, b), fmtMs(p), ratio(n, p),
+        growth(w.name, 'now'), growth(plainName, 'anchor'), growth(w.name, 'baseline'), fmtMB(b), fmtMB(n), fmtMB(p)];
     }),
   ), '');
 }
@@ -378,7 +391,7 @@ if (engineRows.length) {
     engineRows.map((w) => {
       const [b, n] = [stat(w.name, 'baseline'), stat(w.name, 'now')];
       na(w.name, 'baseline', b); na(w.name, 'now', n);
-      return [w.size!.toLocaleString('en-US'), fmtMs(b), fmtMs(n), ratio(n.ms, b.ms), growth(w.name, 'baseline', w.size), growth(w.name, 'now', w.size), fmtMB(b), fmtMB(n)];
+      return [w.size!.toLocaleString('en-US'), fmtMs(b), fmtMs(n), ratio(n, b), growth(w.name, 'baseline'), growth(w.name, 'now'), fmtMB(b), fmtMB(n)];
     }),
   ), '');
 }
@@ -387,11 +400,11 @@ const checkRows: Array<[string, string, Tree]> = [
   ['`bulwark check` process, compiled JS (`node <tsc outDir>/cli/bulwark.js check`)', 'process/bulwark-check-compiled', 'now'],
   ['`bulwark check` process, ts-node (`node -r ts-node/register/transpile-only cli/bulwark.ts check`)', 'process/bulwark-check-ts-node', 'now'],
   [`\`bulwark check\` process, ts-node, ${base}`, 'process/bulwark-check-ts-node', 'baseline'],
-  ['`bulwark check` in-process (cli `run()`: parse + evaluate + format)', 'check/in-process', 'now'],
+  ['`bulwark check` in-process (cli `run()`: read + parse + evaluate + format)', 'check/in-process', 'now'],
   [`\`bulwark check\` in-process, ${base}`, 'check/in-process', 'baseline'],
   ['kube-score process (`kube-score score FILE`)', 'process/kube-score', 'anchor'],
   ['Checkov process (`checkov -f FILE --framework kubernetes --quiet --compact --skip-download`)', 'process/checkov', 'anchor'],
-  [`YAML parse floor, in-process (the parser cli imports: ${describeOf('check/yaml-parse-floor', 'now')})`, 'check/yaml-parse-floor', 'now'],
+  [`YAML parse floor, in-process (read + the parser cli imports: ${describeOf('check/yaml-parse-floor', 'now')})`, 'check/yaml-parse-floor', 'now'],
   [`YAML parse floor, in-process, ${base} (${describeOf('check/yaml-parse-floor', 'baseline')})`, 'check/yaml-parse-floor', 'baseline'],
   ['`node -e 0` process', 'process/node-startup', 'anchor'],
   ['`node -r ts-node/register/transpile-only -e 0` process', 'process/ts-node-startup', 'anchor'],
@@ -400,14 +413,13 @@ const presentChecks = checkRows.filter(([, name, tree]) => cases.some((c) => c.n
 if (presentChecks.length) {
   const compiled = stat('process/bulwark-check-compiled', 'now');
   const floor = stat('check/yaml-parse-floor', 'now');
-  const size = yamlBytes;
-  out.push(`### \`bulwark check\` on the ${YAML_WORKLOADS.toLocaleString('en-US')}-workload YAML (${floor.objects ?? '?'} objects${size ? `, ${(size / 2 ** 20).toFixed(1)} MiB` : ''}, one file)`, '');
+  out.push(`### \`bulwark check\` on the ${YAML_WORKLOADS.toLocaleString('en-US')}-workload YAML (${floor.objects ?? '?'} objects${yamlBytes ? `, ${(yamlBytes / 2 ** 20).toFixed(1)} MiB` : ''}, one file)`, '');
   out.push(table(
-    ['what', 'wall ms', 'peak RSS MB', 'vs `bulwark check` compiled', 'vs YAML parse floor'],
+    ['what', 'ms', 'peak RSS MB', 'vs `bulwark check` compiled', 'vs YAML parse floor'],
     presentChecks.map(([label, name, tree]) => {
       const s = stat(name, tree);
       na(name, tree, s);
-      return [label, s.ms === undefined ? (s.note?.startsWith('not built') ? s.note : 'n/a') : fmtMs(s), fmtMB(s), ratio(s.ms, compiled.ms), ratio(s.ms, floor.ms)];
+      return [label, s.ms === undefined ? (s.note?.startsWith('not built') ? s.note : fmtMs(s)) : fmtMs(s), fmtMB(s), ratio(s, compiled), ratio(s, floor)];
     }),
   ), '');
 }
@@ -417,31 +429,35 @@ if (otherRows.length) {
   out.push(table(['workload', 'objects', `ms ${base}`, 'ms now', `now/${base}`, `peak RSS MB ${base}`, 'peak RSS MB now'], otherRows.map((w) => {
     const [b, n] = [stat(w.name, 'baseline'), stat(w.name, 'now')];
     na(w.name, 'baseline', b); na(w.name, 'now', n);
-    return [w.name, String(n.objects ?? b.objects ?? 'n/a'), fmtMs(b), fmtMs(n), ratio(n.ms, b.ms), fmtMB(b), fmtMB(n)];
+    return [w.name, String(n.objects ?? b.objects ?? 'n/a'), fmtMs(b), fmtMs(n), ratio(n, b), fmtMB(b), fmtMB(n)];
   })), '');
 }
-if (testsResult) out.push(`\`npm test\` wall time (once, while measured, not asserted): ${(testsResult.wallMs / 1000).toFixed(1)} s, exit ${testsResult.exitCode}`, '');
+if (testsResult) out.push(`\`npm test\` wall time (once, after the measurements, not asserted): ${(testsResult.wallMs / 1000).toFixed(1)} s, exit ${testsResult.exitCode}`, '');
 
-// Targets from the "Platform scale" issue, computed from the medians above.
+// Targets from the "Platform scale" issue, computed from the medians above, on wall and CPU time.
 const targets: string[] = [];
+const verdict = (a: Stat, b: Stat, limit: number, strict = false) => (['ms', 'cpu'] as const).map((k) => {
+  if (a[k] === undefined || b[k] === undefined) return `${k === 'ms' ? 'wall' : 'CPU'} n/a`;
+  const q = a[k]! / b[k]!;
+  return `${k === 'ms' ? 'wall' : 'CPU'} ${q.toFixed(2)} ${(strict ? q < limit : q <= limit) ? 'met' : 'NOT met'}`;
+}).join(', ');
 for (const layout of ['one-chart', 'chart-per-ns']) {
   for (const size of [10, 100, 1000]) {
     const n = stat(`synth/${layout}/${size}`, 'now'); const p = stat(`plain-cdk8s-plus/${layout}/${size}`, 'anchor');
-    if (n.ms !== undefined && p.ms !== undefined) targets.push(`synth ${layout} ${size}: now/plain ${(n.ms / p.ms).toFixed(2)} (target <= 1.5): ${n.ms / p.ms <= 1.5 ? 'met' : 'NOT met'}`);
+    if (n.ms !== undefined && p.ms !== undefined) targets.push(`synth ${layout} ${size}: now/plain (target <= 1.5): ${verdict(n, p, 1.5)}`);
   }
-  const g = growth(`synth/${layout}/1000`, 'now', 1000);
-  if (g !== 'n/a' && g !== '–') targets.push(`synth ${layout} growth 100 -> 1,000: ${g}x (target <= 11): ${Number(g) <= 11 ? 'met' : 'NOT met'}`);
-  const rss = stat(`synth/${layout}/1000`, 'now').rss;
-  if (rss !== undefined) targets.push(`synth ${layout} 1,000 peak RSS: ${Math.round(rss)} MB (target < 1,024): ${rss < 1024 ? 'met' : 'NOT met'}`);
+  const [n1000, n100] = [stat(`synth/${layout}/1000`, 'now'), stat(`synth/${layout}/100`, 'now')];
+  if (n1000.ms !== undefined && n100.ms !== undefined) targets.push(`synth ${layout} growth 100 -> 1,000 (target <= 11): ${verdict(n1000, n100, 11)}`);
+  if (n1000.rss !== undefined) targets.push(`synth ${layout} 1,000 peak RSS: ${Math.round(n1000.rss)} MB (target < 1,024): ${n1000.rss < 1024 ? 'met' : 'NOT met'}`);
 }
 for (const size of [100, 1000, 10000]) {
-  const g = growth(`engine/${size}-objects`, 'now', size);
-  if (g !== 'n/a' && g !== '–') targets.push(`engine growth ${size / 10} -> ${size} objects: ${g}x (linear: <= 11): ${Number(g) <= 11 ? 'met' : 'NOT met'}`);
+  const [a, b] = [stat(`engine/${size}-objects`, 'now'), stat(`engine/${size / 10}-objects`, 'now')];
+  if (a.ms !== undefined && b.ms !== undefined) targets.push(`engine growth ${size / 10} -> ${size} objects (linear, <= 11): ${verdict(a, b, 11)}`);
 }
-const compiledCheck = stat('process/bulwark-check-compiled', 'now').ms;
+const compiledCheck = stat('process/bulwark-check-compiled', 'now');
 for (const [label, name] of [['kube-score', 'process/kube-score'], ['Checkov', 'process/checkov']]) {
-  const s = stat(name, 'anchor').ms;
-  if (compiledCheck !== undefined && s !== undefined) targets.push(`bulwark check (compiled) vs ${label}: ${(compiledCheck / s).toFixed(2)} (target < 1): ${compiledCheck < s ? 'met' : 'NOT met'}`);
+  const s = stat(name, 'anchor');
+  if (compiledCheck.ms !== undefined && s.ms !== undefined) targets.push(`bulwark check (compiled) / ${label} (target < 1): ${verdict(compiledCheck, s, 1, true)}`);
 }
 if (targets.length) out.push('Targets (issue "Platform scale"):', '', ...targets.map((t) => `- ${t}`), '');
 
