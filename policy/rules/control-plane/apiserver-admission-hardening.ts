@@ -15,6 +15,7 @@ export const apiserverAdmissionHardening: Rule = flagsRule({
   waivable: true,
   rationale: 'EventRateLimit caps Event writes (an API and etcd denial of service otherwise); AlwaysPullImages stops pods from reusing another tenant\'s private image cached on a node; DenyServiceExternalIPs closes the Service externalIPs man-in-the-middle (CVE-2020-8554).',
   remediation: 'Add EventRateLimit, AlwaysPullImages and DenyServiceExternalIPs to --enable-admission-plugins (EventRateLimit needs its limits in the AdmissionConfiguration), or waive with the reason the cluster does without.',
+  manifestRemediation: 'Add EventRateLimit, AlwaysPullImages and DenyServiceExternalIPs to --enable-admission-plugins on the kube-apiserver command, with EventRateLimit\'s limits in the AdmissionConfiguration file.',
   references: [
     { source: 'CIS', id: '1.2.3, 1.2.9, 1.2.11' },
     { source: 'Checkov', id: 'CKV_K8S_78, CKV_K8S_80' },

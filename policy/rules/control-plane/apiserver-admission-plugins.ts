@@ -9,6 +9,7 @@ export const apiserverAdmissionPlugins: Rule = flagsRule({
   waivable: false,
   rationale: 'NodeRestriction keeps a kubelet to its own Node and pods (and off the node-restriction.kubernetes.io/ labels that dedicated pools rely on); PodSecurity enforces the namespace labels; ValidatingAdmissionPolicy runs the cluster guardrails; ServiceAccount and NamespaceLifecycle keep tokens and terminating namespaces consistent. AlwaysAdmit turns admission off.',
   remediation: 'List NodeRestriction, PodSecurity, ValidatingAdmissionPolicy, ServiceAccount and NamespaceLifecycle in --enable-admission-plugins, keep them out of --disable-admission-plugins, drop AlwaysAdmit, and point --admission-control-config-file at the AdmissionConfiguration.',
+  manifestRemediation: 'On the kube-apiserver command, list NodeRestriction, PodSecurity, ValidatingAdmissionPolicy, ServiceAccount and NamespaceLifecycle in --enable-admission-plugins (never AlwaysAdmit), none of them in --disable-admission-plugins, and set --admission-control-config-file.',
   references: [
     { source: 'CIS', id: '1.2.10, 1.2.12, 1.2.13, 1.2.14' },
     { source: 'Checkov', id: 'CKV_K8S_79, CKV_K8S_82, CKV_K8S_83, CKV_K8S_85' },

@@ -22,6 +22,7 @@ export const apiserverAnonymousAuth: Rule = {
   waivable: false,
   rationale: 'An anonymous request that no authenticator rejects is served as system:anonymous; one RBAC mistake (a binding to system:unauthenticated) then opens the API to the network. Anonymous access is needed at most by health probes and kubeadm\'s token discovery.',
   remediation: 'Set --anonymous-auth=false, or give the AuthenticationConfiguration (--authentication-config) an anonymous section that is disabled or limited by conditions to /livez, /readyz, /healthz (and kubeadm\'s cluster-info ConfigMap), and then do not set --anonymous-auth.',
+  manifestRemediation: 'Set --anonymous-auth=false on the kube-apiserver command (kubeadm: apiServer.extraArgs), or, with --authentication-config, give the AuthenticationConfiguration an anonymous section limited by conditions to /livez, /readyz and /healthz.',
   references: [
     { source: 'CIS', id: '1.2.1' },
     { source: 'Checkov', id: 'CKV_K8S_68' },

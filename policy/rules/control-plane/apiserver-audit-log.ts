@@ -9,6 +9,7 @@ export const apiserverAuditLog: Rule = flagsRule({
   waivable: true,
   rationale: 'Without an audit policy the API server records nothing, and without a retained log nobody can tell afterwards who read a Secret, exec\'d into a pod or changed RBAC.',
   remediation: 'Set --audit-policy-file to the AuditPolicy file, --audit-log-path, --audit-log-maxage=30, --audit-log-maxbackup=10 and --audit-log-maxsize=100 (or more); ship the log off the node.',
+  manifestRemediation: 'On the kube-apiserver command set --audit-policy-file, --audit-log-path, --audit-log-maxage=30, --audit-log-maxbackup=10 and --audit-log-maxsize=100 (or more).',
   references: [
     { source: 'CIS', id: '1.2.16, 1.2.17, 1.2.18, 1.2.19, 3.2.1' },
     { source: 'Checkov', id: 'CKV_K8S_91, CKV_K8S_92, CKV_K8S_93, CKV_K8S_94' },

@@ -8,6 +8,7 @@ export const apiserverAuthorization: Rule = flagsRule({
   waivable: false,
   rationale: 'AlwaysAllow lets every authenticated request do anything; without the Node authorizer a kubelet can read every Secret in the cluster instead of those of its own pods.',
   remediation: 'Set --authorization-mode=Node,RBAC (other authorizers may follow, AlwaysAllow never).',
+  manifestRemediation: 'Set --authorization-mode=Node,RBAC on the kube-apiserver command (kubeadm: apiServer.extraArgs), never AlwaysAllow.',
   references: [
     { source: 'CIS', id: '1.2.6, 1.2.7, 1.2.8' },
     { source: 'Checkov', id: 'CKV_K8S_74, CKV_K8S_75, CKV_K8S_77' },

@@ -8,6 +8,7 @@ export const apiserverEncryption: Rule = flagsRule({
   waivable: false,
   rationale: 'Without an encryption configuration Secrets are stored in etcd in plain text: anyone with an etcd backup or disk image reads every credential of the cluster.',
   remediation: 'Set --encryption-provider-config to the EncryptionConfiguration (provisioned on the node with its key).',
+  manifestRemediation: 'Set --encryption-provider-config on the kube-apiserver command to an EncryptionConfiguration file on the node.',
   references: [
     { source: 'CIS', id: '1.2.27' },
   ],

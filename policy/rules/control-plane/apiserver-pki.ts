@@ -18,6 +18,7 @@ export const apiserverPki: Rule = flagsRule({
   waivable: true,
   rationale: 'Without a client CA, certificates are not an authentication method; without kubelet client credentials and the kubelet CA, exec, logs and port-forward traffic goes to whoever answers on a node\'s port.',
   remediation: 'Set --tls-cert-file, --tls-private-key-file, --client-ca-file, --kubelet-client-certificate, --kubelet-client-key, --kubelet-certificate-authority and --service-account-key-file (kubeadm\'s paths are under /etc/kubernetes/pki); kubelets then need serving certificates signed by the cluster CA (serverTLSBootstrap).',
+  manifestRemediation: 'On the kube-apiserver command set --tls-cert-file, --tls-private-key-file, --client-ca-file, --kubelet-client-certificate, --kubelet-client-key, --kubelet-certificate-authority and --service-account-key-file.',
   references: [
     { source: 'CIS', id: '1.2.4, 1.2.5, 1.2.22, 1.2.24, 1.2.25' },
     { source: 'Checkov', id: 'CKV_K8S_72, CKV_K8S_73, CKV_K8S_97, CKV_K8S_100' },

@@ -8,6 +8,7 @@ export const apiserverServiceAccounts: Rule = flagsRule({
   waivable: true,
   rationale: 'Without the lookup, a token of a deleted ServiceAccount keeps working until it expires; extended expiration silently turns the one-hour projected tokens of pods into one-year tokens.',
   remediation: 'Leave --service-account-lookup at true and set --service-account-extend-token-expiration=false.',
+  manifestRemediation: 'On the kube-apiserver command leave --service-account-lookup out (or true) and set --service-account-extend-token-expiration=false.',
   references: [
     { source: 'CIS', id: '1.2.21, 1.2.30' },
     { source: 'Checkov', id: 'CKV_K8S_96' },

@@ -10,6 +10,7 @@ export const apiserverStaticCredentials: Rule = flagsRule({
   waivable: false,
   rationale: 'Static tokens never expire, cannot be revoked without restarting the API server, and sit in clear text on every control-plane node.',
   remediation: 'Remove --token-auth-file and --basic-auth-file; sign people in through OIDC (an AuthenticationConfiguration) and give workloads ServiceAccount tokens.',
+  manifestRemediation: 'Remove --token-auth-file and --basic-auth-file from the kube-apiserver command (kubeadm: apiServer.extraArgs) and sign people in through an AuthenticationConfiguration jwt issuer.',
   references: [
     { source: 'CIS', id: '1.2.2' },
     { source: 'Checkov', id: 'CKV_K8S_70, CKV_K8S_69' },

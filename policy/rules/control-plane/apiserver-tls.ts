@@ -9,6 +9,7 @@ export const apiserverTls: Rule = flagsRule({
   waivable: true,
   rationale: 'Go\'s default list still offers CBC and RSA key-exchange suites to TLS 1.2 clients; they lack forward secrecy or are prone to padding attacks.',
   remediation: 'Set --tls-min-version=VersionTLS12 (or VersionTLS13) and --tls-cipher-suites to ECDHE suites with AES-GCM or ChaCha20-Poly1305.',
+  manifestRemediation: 'On the kube-apiserver command set --tls-min-version=VersionTLS12 (or VersionTLS13) and --tls-cipher-suites to ECDHE suites with AES-GCM or ChaCha20-Poly1305.',
   references: [
     { source: 'CIS', id: '1.2.29' },
     { source: 'Checkov', id: 'CKV_K8S_105' },

@@ -96,6 +96,7 @@ export const auditPolicyCoverage: Rule = {
   waivable: true,
   rationale: 'An audit log is only evidence if it records who read which Secret (but never the Secret itself: a log at Request level is a copy of every credential), every exec, attach, port-forward and proxy session, and the full body of RBAC, admission, CRD, NetworkPolicy and Namespace changes. A None rule placed before these, or a missing catch-all, silently drops them.',
   remediation: 'Record Secrets, ConfigMaps, token requests and TokenReviews at Metadata; exec, attach, port-forward and proxy at Metadata or above; writes to RBAC, admission policies and webhooks, CRDs, NetworkPolicies and Namespaces at RequestResponse; end with a Metadata catch-all; scope None rules to a user or group and to what is noisy, after these rules.',
+  manifestRemediation: 'In the audit Policy add rules: Metadata for secrets, configmaps, serviceaccounts/token and tokenreviews; Metadata or above for pods/exec, attach, portforward and proxy; RequestResponse for writes to RBAC, admission policies and webhooks, CRDs, NetworkPolicies and Namespaces; and a final level: Metadata catch-all.',
   references: [
     { source: 'CIS', id: '3.2.1, 3.2.2' },
     { source: 'Kubernetes', id: 'Auditing', url: 'https://kubernetes.io/docs/tasks/debug/debug-cluster/audit/' },

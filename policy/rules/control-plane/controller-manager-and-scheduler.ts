@@ -23,6 +23,7 @@ export const controllerManagerAndScheduler: Rule = {
   waivable: true,
   rationale: 'Profiling endpoints leak internals; a health port on every interface is reachable from pods; with one shared identity every controller holds the union of all controllers\' permissions.',
   remediation: 'In the kubeadm ClusterConfiguration set controllerManager.extraArgs profiling=false, bind-address=127.0.0.1, use-service-account-credentials=true, terminated-pod-gc-threshold, and scheduler.extraArgs profiling=false, bind-address=127.0.0.1.',
+  manifestRemediation: 'In the kubeadm ClusterConfiguration (or the static Pod manifests) set controllerManager.extraArgs profiling: "false", bind-address: 127.0.0.1, use-service-account-credentials: "true" and terminated-pod-gc-threshold, and scheduler.extraArgs profiling: "false" and bind-address: 127.0.0.1.',
   references: [
     { source: 'CIS', id: '1.3.1, 1.3.2, 1.3.3, 1.3.7, 1.4.1, 1.4.2' },
     { source: 'Checkov', id: 'CKV_K8S_106, CKV_K8S_107, CKV_K8S_108, CKV_K8S_113, CKV_K8S_114, CKV_K8S_115' },

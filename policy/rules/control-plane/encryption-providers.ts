@@ -11,6 +11,7 @@ export const encryptionProviders: Rule = {
   waivable: false,
   rationale: 'The first provider of an entry encrypts every write. identity writes plain text; aesgcm is only safe with a key rotated every 200,000 writes; KMS v1 is deprecated and off by default. An EncryptionConfiguration that names no Secrets leaves them in plain text.',
   remediation: 'Cover "secrets" (and any other sensitive resource) with a KMS v2 provider first, or secretbox (or aescbc) with a key provisioned on the node.',
+  manifestRemediation: 'In the EncryptionConfiguration, put a kms (apiVersion: v2), secretbox or aescbc provider first in the resources[] entry covering secrets (and other sensitive resources).',
   references: [
     { source: 'CIS', id: '1.2.28' },
     { source: 'Checkov', id: 'CKV_K8S_104' },

@@ -8,6 +8,7 @@ export const kubeletAuthentication: Rule = kubeletRule({
   waivable: false,
   rationale: 'The kubelet API runs commands in containers, reads their logs and lists pods; served to anonymous requests it is a remote shell on every node for anyone who reaches port 10250.',
   remediation: 'Set authentication.anonymous.enabled: false, authentication.webhook.enabled: true and authentication.x509.clientCAFile to the cluster CA.',
+  manifestRemediation: 'In the KubeletConfiguration set authentication.anonymous.enabled: false, authentication.webhook.enabled: true and authentication.x509.clientCAFile to the cluster CA.',
   references: [
     { source: 'CIS', id: '4.2.1, 4.2.3' },
     { source: 'Checkov', id: 'CKV_K8S_138, CKV_K8S_140' },

@@ -8,6 +8,7 @@ export const kubeletLimits: Rule = kubeletRule({
   waivable: true,
   rationale: 'An exec or port-forward stream that never times out outlives the person who opened it; an unlimited event rate lets one crash-looping pod flood the API server; a pod without a PID limit can fork-bomb the node.',
   remediation: 'Set streamingConnectionIdleTimeout to a short, non-zero duration (e.g. 5m), eventRecordQPS above 0 (e.g. 50) and podPidsLimit (e.g. 4096).',
+  manifestRemediation: 'In the KubeletConfiguration set streamingConnectionIdleTimeout: 5m, eventRecordQPS: 50 (above 0) and podPidsLimit: 4096.',
   references: [
     { source: 'CIS', id: '4.2.5, 4.2.8, 4.2.13' },
     { source: 'Checkov', id: 'CKV_K8S_143, CKV_K8S_147' },

@@ -9,6 +9,7 @@ export const kubeletTls: Rule = kubeletRule({
   waivable: true,
   rationale: 'A self-signed kubelet serving certificate cannot be verified by the API server (so exec and logs traffic could be intercepted); certificates that are not rotated expire or outlive a compromise; weak cipher suites lack forward secrecy.',
   remediation: 'Set rotateCertificates: true, serverTLSBootstrap: true (then approve the kubelet-serving CertificateSigningRequests), tlsMinVersion: VersionTLS12 and tlsCipherSuites to ECDHE AES-GCM or ChaCha20-Poly1305 suites.',
+  manifestRemediation: 'In the KubeletConfiguration set rotateCertificates: true, serverTLSBootstrap: true, tlsMinVersion: VersionTLS12 and tlsCipherSuites to ECDHE AES-GCM or ChaCha20-Poly1305 suites.',
   references: [
     { source: 'CIS', id: '4.2.9, 4.2.10, 4.2.11, 4.2.12' },
     { source: 'Checkov', id: 'CKV_K8S_148, CKV_K8S_149, CKV_K8S_151' },

@@ -31,6 +31,7 @@ export const noInlineSecrets: Rule = {
   waivable: false,
   rationale: 'Rendered files go to dist/, into git, CI logs and snapshots. An encryption key there decrypts every etcd backup; a bootstrap token there lets anyone join a node. Keys belong in the environment or a file on the node, read at provisioning time.',
   remediation: `Use a SecretSource (env or file) so the file carries a "${SECRET_REF_PREFIX}..." reference, and materialize it on the node with stacks/provision-control-plane.ts.`,
+  manifestRemediation: 'Take the key, token or password out of the committed file: write it on the node at provisioning time from a secret store, and leave only a reference in the file.',
   references: [
     { source: 'CIS', id: '1.2.28' },
     { source: 'NSA/CISA', id: 'Kubernetes Hardening Guide: encrypt Secrets, protect the encryption key' },

@@ -20,6 +20,7 @@ export const oidcSignIn: Rule = {
   waivable: true,
   rationale: 'Client certificates cannot be revoked and ServiceAccount tokens are for workloads: people should sign in through an identity provider. Its tokens must be checked against an https issuer and an audience meant for this cluster, and mapped with a prefix so that no identity-provider name can become "system:masters", "system:nodes" or another cluster-internal name.',
   remediation: 'Configure the issuer in an AuthenticationConfiguration (--authentication-config), not --oidc-* flags: an https issuer.url, audiences, and claimMappings for username and groups with a non-empty prefix such as "oidc:".',
+  manifestRemediation: 'Replace the --oidc-* flags with an AuthenticationConfiguration (--authentication-config) jwt entry: an https issuer.url, issuer.audiences, and claimMappings for username and groups with a prefix such as "oidc:".',
   references: [
     { source: 'CIS', id: '3.1.1, 3.1.2' },
     { source: 'Kubernetes', id: 'Structured authentication configuration', url: 'https://kubernetes.io/docs/reference/access-authn-authz/authentication/#using-authentication-configuration' },

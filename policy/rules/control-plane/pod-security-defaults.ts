@@ -9,6 +9,7 @@ export const podSecurityDefaults: Rule = {
   waivable: false,
   rationale: 'A namespace without Pod Security labels gets the cluster defaults, which are "privileged" unless configured: any namespace created outside Bulwark (by hand, by a Helm chart) would then admit privileged, host-namespace and hostPath pods.',
   remediation: 'Embed a PodSecurityConfiguration in the AdmissionConfiguration with defaults enforce: baseline (or restricted), audit: restricted, warn: restricted.',
+  manifestRemediation: 'In the AdmissionConfiguration\'s PodSecurity plugin (PodSecurityConfiguration) set defaults.enforce: baseline (or restricted), defaults.audit: restricted and defaults.warn: restricted.',
   references: [
     { source: 'CIS', id: '5.2.1' },
     { source: 'PSS', id: 'Pod Security Admission: configure the admission controller', url: 'https://kubernetes.io/docs/tasks/configure-pod-container/enforce-standards-admission-controller/' },

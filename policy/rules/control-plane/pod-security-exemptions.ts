@@ -9,6 +9,7 @@ export const podSecurityExemptions: Rule = {
   waivable: true,
   rationale: 'An exempted user or runtime class bypasses Pod Security in every namespace; an exempted namespace admits privileged pods whatever its labels say. Only kube-system, which runs the node-level system pods, needs that.',
   remediation: 'Remove exemptions.usernames and exemptions.runtimeClasses, and every namespace but kube-system from exemptions.namespaces; label namespaces that need more with an explicit enforce level instead, or waive with the reason.',
+  manifestRemediation: 'In the PodSecurityConfiguration remove exemptions.usernames and exemptions.runtimeClasses, and every namespace but kube-system from exemptions.namespaces.',
   references: [
     { source: 'CIS', id: '5.2.1' },
     { source: 'PSS', id: 'Pod Security Admission exemptions', url: 'https://kubernetes.io/docs/concepts/security/pod-security-admission/#exemptions' },
