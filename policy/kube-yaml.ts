@@ -381,6 +381,8 @@ function tagSwallowingIndicator(text: string): number | undefined {
   }
   return undefined;
 }
+/** A document with a top-level `items:` key: probably a List. */
+const LIST_ITEMS = /^["']?items["']?[ \t]*:/m;
 const BLANK_CHUNK = /^(?:[ \t\r]*(?:#[^\n]*)?\n)*$/;
 const FIRST_CONTENT = /^(?:[ \t\r]*(?:#[^\n]*)?\n)*/;
 const LINE_SEPARATORS = /[\u0085\u2028\u2029]/;
@@ -401,9 +403,15 @@ function parseYamlChunk(raw: string, firstLine: number): { document?: StreamDocu
     return { problems: [{ line: lines.lineAt(separator.index), message: `contains U+${separator[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, which Kubernetes' YAML 1.1 parser reads as a line break and other YAML parsers do not: replace it` }] };
   }
   if (!exactOnly(text)) {
-    const value = loadFast(text);
+    // A List's items get their own lines: record where mappings start while parsing.
+    const offsets = LIST_ITEMS.test(text) ? new Map<object, number>() : undefined;
+    const value = loadFast(text, offsets);
     if (value !== FALLBACK) {
-      return { document: { value, line: docLine, lineOf: (o) => fastLineOf(text, lines, value, o), template: text.includes('{{') }, problems: [] };
+      const lineOf = (o: object) => {
+        const at = offsets ? offsets.get(o) : undefined;
+        return at !== undefined ? contentLine(text, lines, at) : fastLineOf(text, lines, value, o);
+      };
+      return { document: { value, line: docLine, lineOf, template: text.includes('{{') }, problems: [] };
     }
   }
   return parseExact(text, lines, docLine);
@@ -437,14 +445,37 @@ const GO_YAML_SCHEMA = new jsyaml.Schema({
   ],
 });
 
-function loadFast(text: string): unknown {
+/** Parses with js-yaml; with `offsets`, also records where each mapping starts (for a List's items). */
+function loadFast(text: string, offsets?: Map<object, number>): unknown {
   let value: unknown;
   try {
-    value = jsyaml.load(text, { schema: GO_YAML_SCHEMA });
+    value = jsyaml.load(text, { schema: GO_YAML_SCHEMA, ...(offsets ? { listener: offsetListener(offsets) } : {}) });
   } catch {
     return FALLBACK; // the exact path explains the error
   }
   return needsExactPath(value, text.includes('*')) ? FALLBACK : value;
+}
+
+function offsetListener(offsets: Map<object, number>): (event: jsyaml.EventType, state: jsyaml.State) => void {
+  const starts: number[] = [];
+  return (event, state) => {
+    if (event === 'open') starts.push(state.position);
+    else {
+      const start = starts.pop() as number;
+      if (state.kind === 'mapping' && state.result !== null && !offsets.has(state.result)) offsets.set(state.result, start);
+    }
+  };
+}
+
+/** The first line with content at or after `offset` (a node's open event may come before its line break). */
+function contentLine(text: string, lines: LineIndex, offset: number): number {
+  let i = offset;
+  for (;;) {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '-' && /\s/.test(text[i + 1] ?? ''))) i++;
+    if (text[i] !== '#') break;
+    while (i < text.length && text[i] !== '\n') i++;
+  }
+  return lines.lineAt(Math.min(i, text.length - 1));
 }
 
 /**
@@ -484,25 +515,14 @@ function suspiciousKey(k: string): boolean {
   return (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e || k === 'null' || k === 'NaN' || k === 'Infinity' || k.includes(',') || k === '[object Object]';
 }
 
-/** Lines of objects in a fast-path document: parsed again with a listener, only when asked. */
+/** Lines of objects in a fast-path document that was parsed without offsets: parsed again, only when asked. */
 function fastLineOf(text: string, lines: LineIndex, root: unknown, object: object): number | undefined {
   let cache = FAST_LINES.get(root as object);
   if (!cache) {
-    cache = new Map();
-    const starts: number[] = [];
-    const found = cache;
+    const found = new Map<object, number>();
     let copy: unknown;
     try {
-      copy = jsyaml.load(text, {
-        schema: GO_YAML_SCHEMA,
-        listener(event, state) {
-          if (event === 'open') starts.push(state.position);
-          else {
-            const start = starts.pop() as number;
-            if (state.result !== null && typeof state.result === 'object' && !found.has(state.result)) found.set(state.result, start);
-          }
-        },
-      });
+      copy = jsyaml.load(text, { schema: GO_YAML_SCHEMA, listener: offsetListener(found) });
     } catch {
       return undefined;
     }
@@ -511,7 +531,7 @@ function fastLineOf(text: string, lines: LineIndex, root: unknown, object: objec
     const pair = (a: unknown, b: unknown) => {
       if (a === null || typeof a !== 'object' || b === null || typeof b !== 'object' || byOriginal.has(a)) return;
       const at = found.get(b);
-      if (at !== undefined) byOriginal.set(a, lines.lineAt(at));
+      if (at !== undefined) byOriginal.set(a, contentLine(text, lines, at));
       if (Array.isArray(a) && Array.isArray(b)) a.forEach((x, i) => pair(x, b[i]));
       else if (!Array.isArray(a) && !Array.isArray(b)) for (const k of Object.keys(a)) pair((a as any)[k], (b as any)[k]);
     };
