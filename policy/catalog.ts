@@ -8,6 +8,7 @@ import { noNodeName } from './rules/nodes/no-node-name';
 import { sensitiveOnDedicatedPool } from './rules/nodes/sensitive-on-dedicated-pool';
 import { noAllowAllIngress } from './rules/network/no-allow-all-ingress';
 import { noExternalIps } from './rules/network/no-external-ips';
+import { crossTeamTraffic } from './rules/network/cross-team-traffic';
 import { ingressTls } from './rules/network/ingress-tls';
 import { noExternalServices } from './rules/network/no-external-services';
 import { noMetadataEgress } from './rules/network/no-metadata-egress';
@@ -44,7 +45,7 @@ import { Rule, RuleMeta } from './types';
 export const RECOMMENDED_RULES: readonly Rule[] = [
   digestPinned, trustedRegistry, readOnlyRootFilesystem, resources, probes, secretsAsFiles, serviceAccountToken,
   dedicatedServiceAccount, highUidGid, disruptionBudget, autoscalerOwnsReplicas, spread, noDefaultNamespace, podSecurityLabels, noPodSecurityDowngrade, podHasNetworkPolicy,
-  noMetadataEgress, noAllowAllIngress, noExternalServices, noExternalIps, ingressTls,
+  noMetadataEgress, noAllowAllIngress, noExternalServices, noExternalIps, ingressTls, crossTeamTraffic,
   noWildcards, noEscalationVerbs, noExecAttach, secretsByName, noPrivilegedBindings, noSensitiveApis,
   noSystemRoleBindings, noAggregationToBuiltin, noCatchAllSubjects, noNamespaceNodeMutation, noAdmissionPolicyChanges, noSecretCreation,
   noCrossNamespaceWorkloads, dedicatedPoolToleration, sensitiveOnDedicatedPool, noNodeName,
