@@ -12,6 +12,8 @@ export interface NodeGroup {
   /** "" for general workers, else the dedicated pool's name. */
   readonly pool: string;
   readonly taints: ReadonlyArray<{ key: string; value?: string; effect: string }>;
+  /** Labels an admin applies after the join (a kubelet may not set node-restriction.kubernetes.io/ ones). */
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 export interface ClusterRenderInput {

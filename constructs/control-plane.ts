@@ -174,7 +174,7 @@ export class ControlPlane extends Construct implements IControlPlaneFiles {
         `kubeadm join --config <this file> for ${g.pool ? `nodes of the dedicated pool "${g.pool}" (registered with its taints)` : 'general worker nodes'}, rendered by Bulwark (ControlPlane).`,
         'The token and CA hash are references: provision the file on the node with BULWARK_JOIN_TOKEN and BULWARK_CA_CERT_HASH set',
         '(kubeadm token create --print-join-command prints both) using stacks/provision-control-plane.ts.',
-        ...this.poolLabelLines(g.pool ? [g] : []),
+        ...this.poolLabelLines([g]),
       ], [joinConfiguration(input, g)]);
     }
     return out;
@@ -203,16 +203,15 @@ export class ControlPlane extends Construct implements IControlPlaneFiles {
   /** General workers, then one group per DedicatedNodePool of the App, registering with its taints. */
   private nodeGroups(): NodeGroup[] {
     const pools = this.node.root.node.findAll().filter((c): c is DedicatedNodePool => c instanceof DedicatedNodePool);
-    return [{ pool: '', taints: [] }, ...pools.map((p) => ({ pool: p.poolName, taints: p.taints.map(({ key, value, effect }) => ({ key, value, effect })) }))];
+    return [
+      { pool: '', taints: [], labels: {} },
+      ...pools.map((p) => ({ pool: p.poolName, taints: p.taints.map(({ key, value, effect }) => ({ key, value, effect })), labels: p.nodeLabels })),
+    ];
   }
 
   /** A kubelet may not set node-restriction.kubernetes.io/ labels on itself (NodeRestriction): an admin does. */
   private poolLabelLines(groups: readonly NodeGroup[]): string[] {
-    const pools = this.node.root.node.findAll().filter((c): c is DedicatedNodePool => c instanceof DedicatedNodePool);
-    return groups.filter((g) => g.pool).flatMap((g) => {
-      const pool = pools.find((p) => p.poolName === g.pool)!;
-      return Object.entries(pool.nodeLabels).map(([k, v]) => `Pool "${g.pool}": after the join an admin labels each node: kubectl label node <node> ${k}=${v} (a kubelet cannot set it: NodeRestriction).`);
-    });
+    return groups.flatMap((g) => Object.entries(g.labels).map(([k, v]) => `Pool "${g.pool}": after the join an admin labels each node: kubectl label node <node> ${k}=${v} (a kubelet cannot set it: NodeRestriction).`));
   }
 
   private allWaivers(): Waiver[] {

@@ -43,10 +43,6 @@ export class SecretSource {
   public reference(format: SecretFormat): string {
     return `${SECRET_REF_PREFIX}${format}:${this.kind}:${this.name}`;
   }
-
-  public toString(): string {
-    return this.kind === 'env' ? `$${this.name}` : this.name;
-  }
 }
 
 export interface ParsedSecretRef {

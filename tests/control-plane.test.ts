@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { parse, parseAllDocuments } from 'yaml';
-import { BulwarkApp, ControlPlane, ControlPlaneDocument, controlPlaneFindings, Waiver } from '../constructs';
+import { AuditBackend, BulwarkApp, ControlPlane, ControlPlaneDocument, controlPlaneFindings, Waiver } from '../constructs';
 import { KubeObject } from '../policy';
 import { STRONG_CIPHER_SUITES } from '../policy/rules/control-plane/hardening';
 import { buildApp } from '../stacks/app';
@@ -169,7 +170,6 @@ describe('props are checked at once by the control-plane rules', () => {
   });
 
   test('an audit log kept shorter than CIS asks is refused', () => {
-    const { AuditBackend } = require('../constructs');
     expect(thrown(() => controlPlane({ audit: { backends: [AuditBackend.log({ maxAgeDays: 7 })] } }))).toContain('audit.backends');
   });
 
@@ -180,7 +180,6 @@ describe('props are checked at once by the control-plane rules', () => {
   });
 
   test('a ControlPlane lives in a BulwarkApp', () => {
-    const { App } = require('cdk8s');
     expect(thrown(() => new ControlPlane(new App(), 'cp', { controlPlaneEndpoint: ENDPOINT }))).toContain('must be created in a BulwarkApp');
   });
 });
