@@ -1,115 +1,113 @@
 #!/usr/bin/env node
 /**
- * The `bulwark` command.
- *   bulwark check FILE|DIR... [--kubernetes-version 1.36] [--pack NAME]... [--format text|json]
- *   bulwark explain RULE_ID
- *   bulwark rules
- *   bulwark docs [--out docs/rules.md]
- * `check` reads YAML and JSON exactly as kubectl does (policy/manifests.ts). It exits 1 when any
- * unwaived finding remains; otherwise 2 when some input could not be read as Kubernetes objects
- * (each problem is on stderr with its file and line), on bad usage, or when there is nothing to check.
+ * The `bulwark` command (bulwark --help; every command has --help). Each command lives in its own
+ * module; this one dispatches, prints and sets the exit code.
+ *   check FILE|DIR|-...       Kubernetes YAML/JSON checked by the catalog: text, JSON, SARIF (check.ts)
+ *   explain RULE_ID           why, both fixes, references, examples (explain.ts)
+ *   rules                     the catalog
+ *   docs [--out FILE]         docs/rules.md
  */
 import * as fs from 'fs';
-import { assertSupportedVersion, CATALOG, evaluate, formatFindings, ruleById, unwaived } from '../policy';
-import { ManifestProblem, readManifests } from '../policy/manifests';
-import { PACK_NAMES, PackName } from '../policy/packs';
+import { CATALOG } from '../policy/catalog';
+import { CliIo, CliResult, CommandSpec, helpText, ok, parseCommand, str, usageError } from './args';
+import { CHECK, runCheck } from './check';
+import { EXPLAIN, runExplain } from './explain';
+import { packageVersion } from './package-paths';
 import { renderRulesMarkdown } from './rules-doc';
 
-export interface CliResult { code: number; stdout: string; stderr: string }
+export type { CliResult } from './args';
 
-export function run(argv: readonly string[], now: Date = new Date()): CliResult {
+const RULES: CommandSpec = { name: 'rules', args: '', summary: 'List every rule of the catalog: id, severity, whether it can be waived, title.', options: {} };
+const DOCS: CommandSpec = {
+  name: 'docs',
+  args: '',
+  summary: 'Write the rule catalog as Markdown (docs/rules.md is generated this way).',
+  options: { out: { type: 'string', value: 'FILE', help: 'write to FILE instead of standard output' } },
+};
+
+/** Commands and their one-line summaries, for `bulwark --help`. */
+const COMMANDS: ReadonlyArray<readonly [string, string]> = [
+  ['check FILE|DIR|-...', 'check Kubernetes YAML or JSON with the rule catalog (text, JSON or SARIF)'],
+  ['explain RULE_ID', 'why a rule exists, how to fix a finding, a failing and a passing example'],
+  ['rules', 'list the rule catalog'],
+  ['docs [--out FILE]', 'the rule catalog as Markdown'],
+];
+
+export function topHelp(): string {
+  const width = Math.max(...COMMANDS.map(([c]) => c.length)) + 2;
+  return [
+    'usage: bulwark COMMAND [options]',
+    '',
+    'Hardened Kubernetes clusters as code: one rule catalog for synth, manifests and live clusters.',
+    '',
+    'commands:',
+    ...COMMANDS.map(([c, s]) => `  ${c.padEnd(width)}${s}`),
+    '',
+    'bulwark COMMAND --help shows a command\'s options; bulwark --version its version.',
+  ].join('\n');
+}
+
+/** Runs one synchronous command; `init` (which may prompt) runs outside, in the main block. */
+export function run(argv: readonly string[], now: Date = new Date(), io: CliIo = {}): CliResult {
   const [command, ...rest] = argv;
+  const withClock: CliIo = { ...io, now: io.now ?? now };
   try {
     switch (command) {
-      case 'check': return check(rest, now);
-      case 'explain': return explain(rest);
-      case 'rules': return ok(CATALOG.map((r) => `${r.id.padEnd(42)} ${r.severity.padEnd(8)} ${r.waivable ? '' : '(not waivable) '}${r.title}`).join('\n'));
-      case 'docs': {
-        const out = option(rest, '--out');
-        const text = renderRulesMarkdown();
-        if (!out) return ok(text);
-        fs.writeFileSync(out, text);
-        return ok(`wrote ${out}`);
-      }
+      case 'check': return runCheck(rest, withClock);
+      case 'explain': return runExplain(rest);
+      case 'rules': return rules(rest);
+      case 'docs': return docs(rest);
+      case '--help': case '-h': case 'help': return ok(topHelp());
+      case '--version': case '-V': case 'version': return ok(packageVersion());
       default:
-        return usage(command ? `unknown command "${command}"` : 'no command given');
+        return { code: 2, stdout: '', stderr: `bulwark: ${command ? `unknown command "${command}"` : 'no command given'}\n${topHelp()}` };
     }
   } catch (e) {
     return { code: 2, stdout: '', stderr: `bulwark: ${(e as Error).message}` };
   }
 }
 
-function check(args: readonly string[], now: Date): CliResult {
-  const inputs = positional(args, ['--kubernetes-version', '--pack', '--format']);
-  if (inputs.length === 0) return usage('check needs at least one YAML file or directory');
-  const packs = options(args, '--pack') as PackName[];
-  for (const p of packs) if (!PACK_NAMES.includes(p)) return usage(`unknown pack "${p}": use ${PACK_NAMES.join(', ')}`);
-  const format = option(args, '--format') ?? 'text';
-  if (format !== 'text' && format !== 'json') return usage(`unknown format "${format}": use text or json`);
-  const kubernetesVersion = option(args, '--kubernetes-version');
-  if (args.includes('--kubernetes-version') && !kubernetesVersion) return usage('--kubernetes-version needs a value, e.g. 1.36');
-  // An unknown or end-of-life minor is refused rather than checked against rules it does not have.
-  if (kubernetesVersion !== undefined) assertSupportedVersion(kubernetesVersion, now, '--kubernetes-version');
-  const read = readManifests(inputs);
-  const problems = read.problems.map(formatProblem);
-  if (read.objects.length === 0) {
-    return { code: 2, stdout: '', stderr: [...problems, `bulwark: nothing to check: no Kubernetes objects in ${inputs.join(' ')}`].join('\n') };
+function rules(argv: readonly string[]): CliResult {
+  let parsed;
+  try {
+    parsed = parseCommand(RULES, argv);
+  } catch (e) {
+    return usageError(RULES, (e as Error).message);
   }
-  const objects = read.objects.map((o) => o.object);
-  const findings = evaluate(objects, { kubernetesVersion, packs: packs.length ? packs : undefined, now });
-  const bad = unwaived(findings);
-  const stdout = format === 'json'
-    ? JSON.stringify(findings, null, 2)
-    : `${findings.length === 0 ? '' : `${formatFindings(findings)}\n`}${objects.length} objects, ${bad.length} unwaived and ${findings.length - bad.length} waived findings`;
-  if (problems.length > 0) problems.push(`bulwark: ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}: what is listed above was not checked`);
-  return { code: bad.length > 0 ? 1 : problems.length > 0 ? 2 : 0, stdout, stderr: problems.join('\n') };
+  if (parsed === 'help') return ok(helpText(RULES));
+  if (parsed.positionals.length > 0) return usageError(RULES, 'rules takes no arguments');
+  return ok(CATALOG.map((r) => `${r.id.padEnd(42)} ${r.severity.padEnd(8)} ${r.waivable ? '' : '(not waivable) '}${r.title}`).join('\n'));
 }
 
-function formatProblem(p: ManifestProblem): string {
-  return `bulwark: ${p.file}${p.line === undefined ? '' : `:${p.line}`}: ${p.message}`;
+function docs(argv: readonly string[]): CliResult {
+  let parsed;
+  try {
+    parsed = parseCommand(DOCS, argv);
+  } catch (e) {
+    return usageError(DOCS, (e as Error).message);
+  }
+  if (parsed === 'help') return ok(helpText(DOCS));
+  if (parsed.positionals.length > 0) return usageError(DOCS, 'docs takes no arguments');
+  const out = str(parsed, 'out');
+  const text = renderRulesMarkdown();
+  if (!out) return ok(text);
+  fs.writeFileSync(out, text);
+  return ok(`wrote ${out}`);
 }
 
-function explain(args: readonly string[]): CliResult {
-  const id = args[0];
-  const rule = id ? ruleById(id) : undefined;
-  if (!rule) return usage(`unknown rule "${id ?? ''}": run "bulwark rules" for the list`);
-  return ok([
-    `${rule.id}: ${rule.title}`,
-    `severity: ${rule.severity}${rule.waivable ? '' : ' (not waivable)'}`,
-    `why: ${rule.rationale}`,
-    `fix: ${rule.remediation}`,
-    `references: ${rule.references.map((r) => `${r.source} ${r.id}`).join('; ')}`,
-  ].join('\n'));
-}
-
-function option(args: readonly string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
-function options(args: readonly string[], name: string): string[] {
-  return args.flatMap((a, i) => (a === name && args[i + 1] ? [args[i + 1]] : []));
-}
-
-function positional(args: readonly string[], valued: readonly string[]): string[] {
-  return args.filter((a, i) => !a.startsWith('--') && !valued.includes(args[i - 1]));
-}
-
-function ok(stdout: string): CliResult {
-  return { code: 0, stdout, stderr: '' };
-}
-
-function usage(problem: string): CliResult {
-  return {
-    code: 2,
-    stdout: '',
-    stderr: `bulwark: ${problem}\nusage: bulwark check FILE|DIR... [--kubernetes-version 1.36] [--pack ${PACK_NAMES.join('|')}]... [--format text|json]\n       bulwark explain RULE_ID | bulwark rules | bulwark docs [--out FILE]`,
-  };
+/** What the process gives a command: stdin, whether stdout is a terminal, the environment. */
+export function processIo(): CliIo {
+  return { isTTY: process.stdout.isTTY === true, env: process.env, cwd: process.cwd() };
 }
 
 if (require.main === module) {
-  const r = run(process.argv.slice(2));
-  if (r.stdout) process.stdout.write(`${r.stdout}\n`);
-  if (r.stderr) process.stderr.write(`${r.stderr}\n`);
-  process.exitCode = r.code;
+  const argv = process.argv.slice(2);
+  const done = (r: CliResult) => {
+    if (r.stdout) process.stdout.write(`${r.stdout}\n`);
+    if (r.stderr) process.stderr.write(`${r.stderr}\n`);
+    process.exitCode = r.code;
+  };
+  done(run(argv, new Date(), processIo()));
 }
+
+export { CHECK, EXPLAIN };

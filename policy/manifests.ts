@@ -12,6 +12,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseKubernetesStream, StreamDocument } from './kube-yaml';
+import { FieldLocator } from './locate';
+import { findHelmTemplate, identityProblem } from './templates';
 import { KubeObject } from './types';
 
 export interface ManifestObject {
@@ -80,7 +82,9 @@ export function parseManifests(text: string, file: string): { objects: ManifestO
   const stream = parseKubernetesStream(text);
   const objects: ManifestObject[] = [];
   const problems: ManifestProblem[] = stream.problems.map((p) => ({ file, ...p }));
-  for (const document of stream.documents) collect(document, file, objects, problems);
+  let locator: FieldLocator | undefined;
+  const fieldLine = (line: number, at: string) => (locator ??= new FieldLocator(text)).lineOf(line, at);
+  for (const document of stream.documents) collect(document, file, objects, problems, fieldLine);
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return { objects, problems };
 }
@@ -144,7 +148,7 @@ function isObject(v: unknown): v is Json {
 }
 
 /** kubectl's unstructured decoding of one document, then FlattenListVisitor. */
-function collect(document: StreamDocument, file: string, objects: ManifestObject[], problems: ManifestProblem[]): void {
+function collect(document: StreamDocument, file: string, objects: ManifestObject[], problems: ManifestProblem[], fieldLine: (line: number, path: string) => number | undefined): void {
   const value = document.value;
   const lineOf = (o: unknown) => (o !== null && typeof o === 'object' ? document.lineOf(o) : undefined) ?? document.line;
   if (!isObject(value)) {
@@ -194,9 +198,18 @@ function collect(document: StreamDocument, file: string, objects: ManifestObject
   }
 
   function push(o: Json, line: number): void {
-    const problem = kubeObjectProblem(o);
-    if (problem) problems.push({ file, line, message: `${problem}${templateHint(document)}` });
-    else objects.push({ object: o as KubeObject, file, line });
+    const problem = kubeObjectProblem(o) ?? identityProblem(o);
+    if (problem) {
+      problems.push({ file, line, message: `${problem}${templateHint(document)}` });
+      return;
+    }
+    // A chart's template read before `helm template` rendered it: its values are not what the API server would get.
+    const template = findHelmTemplate(o);
+    if (template) {
+      problems.push({ file, line: fieldLine(line, template.path) ?? document.lineOf(template.holder) ?? line, message: `an unrendered Helm template: ${template.path} is ${JSON.stringify(template.text)}; render the chart first (helm template) and check its output` });
+      return;
+    }
+    objects.push({ object: o as KubeObject, file, line });
   }
 }
 

@@ -37,15 +37,18 @@ pssTest('check exits 0 on a compliant directory and reads multi-document files a
 
 pssTest('check --format json returns the findings as data', () => {
   const r = run(['check', corpus('fail/runasuser0.yaml'), '--pack', 'pss-restricted', '--format', 'json'], NOW);
-  const findings = JSON.parse(r.stdout);
+  const { findings, summary } = JSON.parse(r.stdout);
   expect(findings.map((f: any) => f.ruleId)).toEqual(['pod-security/run-as-user']);
   expect(findings[0].object).toEqual({ apiVersion: 'v1', kind: 'Pod', name: 'runasuser0' });
+  expect(findings[0]).toMatchObject({ file: corpus('fail/runasuser0.yaml'), line: expect.any(Number), fieldLine: expect.any(Number), remediationFor: 'manifest' });
+  expect(summary).toMatchObject({ objects: 1, unwaived: 1, waived: 0 });
 });
 
-test('explain prints why, the fix and references', () => {
+test('explain prints why, both fixes and references', () => {
   const r = run(['explain', 'images/digest-pinned']);
   expect(r.code).toBe(0);
-  expect(r.stdout).toContain('fix: Reference the image by digest');
+  expect(r.stdout).toContain("fix with Bulwark's constructs: Reference the image by digest");
+  expect(r.stdout).toContain('fix in a manifest: Set containers[].image to "registry/repo@sha256:');
   expect(r.stdout).toContain('Checkov CKV_K8S_43');
 });
 
