@@ -361,6 +361,7 @@ const ANY_TAG = /(?:^|[\s[{,])!/m;
 /** In a double-quoted scalar, an escaped line break followed by an empty line. */
 const ESCAPED_BREAK_THEN_EMPTY = /\\\n[ \t]*\n/;
 
+/** A tag directly followed by `,`, `[` or `]` (a cheap test before tagSwallowingIndicator). */
 const TAG_THEN_INDICATOR = /![^\s,[\]{}]*[,[\]]/;
 
 /**
@@ -381,6 +382,7 @@ function tagSwallowingIndicator(text: string): number | undefined {
   }
   return undefined;
 }
+
 /** A document with a top-level `items:` key: probably a List. */
 const LIST_ITEMS = /^["']?items["']?[ \t]*:/m;
 const BLANK_CHUNK = /^(?:[ \t\r]*(?:#[^\n]*)?\n)*$/;
