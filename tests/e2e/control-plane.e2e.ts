@@ -4,6 +4,7 @@
  * as stacks/provision-control-plane.ts installs them (encryption key from the environment). The
  * OIDC issuer is a local one (discovery and JWKS over HTTPS with a throwaway CA, RS256 tokens).
  */
+import { execFileSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -15,7 +16,7 @@ import { buildApp } from '../../stacks/app';
 import { writeControlPlaneFiles } from '../../stacks/control-plane-files';
 import { provisionControlPlaneFiles } from '../../stacks/provision-control-plane';
 import { REFERENCE_AUDIENCE } from '../../stacks/reference/control-plane';
-import { ClusterHandle, generatePki, request, startCluster } from './helpers/harness';
+import { binPath, ClusterHandle, generatePki, request, startCluster } from './helpers/harness';
 import { clientFor } from './helpers/kube';
 import { startIssuer, Issuer } from './helpers/oidc-issuer';
 import { declaredAllows, probes } from './helpers/rbac-model';
@@ -74,6 +75,37 @@ test('the API server runs with exactly the generated flags', () => {
   const cmdline = fs.readFileSync(`/proc/${cluster.pids.apiserver}/cmdline`, 'utf8').split('\0');
   for (const [name, value] of Object.entries(flags)) expect(cmdline.filter((a) => a.startsWith(`--${name}=`))).toEqual([`--${name}=${value}`]);
   expect(cmdline.some((a) => a.startsWith('--anonymous-auth') || a.startsWith('--token-auth-file'))).toBe(false);
+});
+
+describe('kubeadm and the kubelet accept the files (their own decoders and validators, in bulwark-kube validate-config)', () => {
+  const validate = (...files: string[]) => {
+    try {
+      return { code: 0, out: execFileSync(binPath('bulwark-kube'), ['validate-config', ...files], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
+    } catch (e) {
+      return { code: (e as { status: number }).status, out: String((e as { stdout: string }).stdout) };
+    }
+  };
+
+  test('kubeadm init (with the kubelet configuration) and every join file, as provisioned on a node', () => {
+    const dist = path.join(work, 'dist', 'control-plane');
+    const worker = path.join(work, 'worker');
+    provisionControlPlaneFiles(dist, worker, { role: 'worker', env: { BULWARK_JOIN_TOKEN: 'abcdef.0123456789abcdef', BULWARK_CA_CERT_HASH: `sha256:${'a'.repeat(64)}` } });
+    const files = [path.join(work, 'node', 'kubeadm-init.yaml'), path.join(work, 'node', 'kubelet-configuration.yaml'), ...fs.readdirSync(worker).map((f) => path.join(worker, f))];
+    const r = validate(...files);
+    expect(r.out.trim().split('\n').filter((l) => !l.startsWith('ok '))).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('kubeadm-init.yaml: [ClusterConfiguration InitConfiguration KubeletConfiguration]');
+    expect(r.out).toContain('kubeadm-join-shop-data.yaml: [JoinConfiguration]');
+  });
+
+  test('and refuse what they would refuse: a join file whose token was never provisioned, a misspelled kubelet field', () => {
+    const typo = path.join(work, 'typo-kubelet.yaml');
+    fs.writeFileSync(typo, fs.readFileSync(path.join(work, 'node', 'kubelet-configuration.yaml'), 'utf8').replace('readOnlyPort:', 'readOnlyPrt:'));
+    const r = validate(path.join(work, 'dist', 'control-plane', 'kubeadm-join.yaml'), typo);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('the bootstrap token is invalid');
+    expect(r.out).toContain('unknown field "readOnlyPrt"');
+  });
 });
 
 describe('anonymous requests (CIS 1.2.1)', () => {

@@ -4,6 +4,7 @@
 //	bulwark-kube apiserver [kube-apiserver flags]
 //	bulwark-kube scheduler [kube-scheduler flags]
 //	bulwark-kube etcd      [--data-dir ... --listen-client-urls ...]
+//	bulwark-kube validate-config FILE...   (kubeadm and kubelet configuration, upstream validation)
 //	bulwark-kube version
 //
 // The apiserver and scheduler subcommands run the unmodified upstream cobra
@@ -22,7 +23,7 @@ import (
 )
 
 func usage() {
-	fmt.Fprintf(os.Stderr, "usage: %s <apiserver|scheduler|etcd|version> [flags]\n", os.Args[0])
+	fmt.Fprintf(os.Stderr, "usage: %s <apiserver|scheduler|etcd|validate-config|version> [flags]\n", os.Args[0])
 }
 
 // runCobra runs an upstream command with the arguments that follow the
@@ -46,6 +47,8 @@ func main() {
 		os.Exit(runCobra(schedulerapp.NewSchedulerCommand(), args))
 	case "etcd":
 		os.Exit(runEtcd(args))
+	case "validate-config":
+		os.Exit(runValidateConfig(args))
 	case "version", "--version":
 		printVersions()
 	case "-h", "--help", "help":
