@@ -3,16 +3,19 @@
  * The `bulwark` command (bulwark --help; every command has --help). Each command lives in its own
  * module; this one dispatches, prints and sets the exit code.
  *   check FILE|DIR|-...       Kubernetes YAML/JSON checked by the catalog: text, JSON, SARIF (check.ts)
+ *   report FILE|DIR|-...      compliance report: Markdown, HTML or JSON (report.ts)
  *   explain RULE_ID           why, both fixes, references, examples (explain.ts)
  *   rules                     the catalog
  *   docs [--out FILE]         docs/rules.md
  */
 import * as fs from 'fs';
 import { CATALOG } from '../policy/catalog';
+import { renderCoverageMarkdown } from '../policy/controls';
 import { CliIo, CliResult, CommandSpec, helpText, ok, parseCommand, str, usageError } from './args';
 import { CHECK, runCheck } from './check';
 import { EXPLAIN, runExplain } from './explain';
 import { packageVersion } from './package-paths';
+import { REPORT, runReport } from './report';
 import { renderRulesMarkdown } from './rules-doc';
 
 export type { CliResult } from './args';
@@ -21,13 +24,17 @@ const RULES: CommandSpec = { name: 'rules', args: '', summary: 'List every rule 
 const DOCS: CommandSpec = {
   name: 'docs',
   args: '',
-  summary: 'Write the rule catalog as Markdown (docs/rules.md is generated this way).',
-  options: { out: { type: 'string', value: 'FILE', help: 'write to FILE instead of standard output' } },
+  summary: 'Write the rule catalog as Markdown (docs/rules.md is generated this way), or with --coverage the standards\' controls the rules cover (docs/coverage.md).',
+  options: {
+    out: { type: 'string', value: 'FILE', help: 'write to FILE instead of standard output' },
+    coverage: { type: 'boolean', help: 'the coverage of the Pod Security Standards, CIS Benchmark and NSA/CISA guidance instead' },
+  },
 };
 
 /** Commands and their one-line summaries, for `bulwark --help`. */
 const COMMANDS: ReadonlyArray<readonly [string, string]> = [
   ['check FILE|DIR|-...', 'check Kubernetes YAML or JSON with the rule catalog (text, JSON or SARIF)'],
+  ['report FILE|DIR|-...', 'compliance report of a blueprint (dist/) or manifests: Markdown, HTML or JSON'],
   ['explain RULE_ID', 'why a rule exists, how to fix a finding, a failing and a passing example'],
   ['rules', 'list the rule catalog'],
   ['docs [--out FILE]', 'the rule catalog as Markdown'],
@@ -54,6 +61,7 @@ export function run(argv: readonly string[], now: Date = new Date(), io: CliIo =
   try {
     switch (command) {
       case 'check': return runCheck(rest, withClock);
+      case 'report': return runReport(rest, withClock);
       case 'explain': return runExplain(rest);
       case 'rules': return rules(rest);
       case 'docs': return docs(rest);
@@ -89,7 +97,7 @@ function docs(argv: readonly string[]): CliResult {
   if (parsed === 'help') return ok(helpText(DOCS));
   if (parsed.positionals.length > 0) return usageError(DOCS, 'docs takes no arguments');
   const out = str(parsed, 'out');
-  const text = renderRulesMarkdown();
+  const text = parsed.values.coverage ? renderCoverageMarkdown() : renderRulesMarkdown();
   if (!out) return ok(text);
   fs.writeFileSync(out, text);
   return ok(`wrote ${out}`);
@@ -110,4 +118,4 @@ if (require.main === module) {
   done(run(argv, new Date(), processIo()));
 }
 
-export { CHECK, EXPLAIN };
+export { CHECK, EXPLAIN, REPORT };

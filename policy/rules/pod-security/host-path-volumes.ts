@@ -12,6 +12,7 @@ export const hostPathVolumes = definePodSecurityRule({
   remediation: 'Replace the hostPath volume with an emptyDir, a configMap/secret projection or a PersistentVolumeClaim.',
   manifestRemediation: 'Remove the hostPath volume from volumes[]; use an emptyDir (with sizeLimit), a configMap or secret volume, or a persistentVolumeClaim.',
   references: [
+    { source: 'CIS', id: '5.2.12' },
     { source: 'kube-linter', id: 'host-mounts (sensitive-host-mounts)' },
     { source: 'Polaris', id: 'hostPathSet' },
     { source: 'Checkov', id: 'CKV_K8S_27' },

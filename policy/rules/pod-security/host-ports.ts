@@ -13,6 +13,7 @@ export const hostPorts = definePodSecurityRule({
   remediation: 'Remove ports[].hostPort and expose the workload through a Service.',
   manifestRemediation: 'Remove containers[].ports[].hostPort (or set it to 0) and reach the pods through a Service.',
   references: [
+    { source: 'CIS', id: '5.2.13' },
     { source: 'kube-linter', id: 'host-port' },
     { source: 'Polaris', id: 'hostPortSet' },
     { source: 'Trivy', id: 'KSV024' },

@@ -12,7 +12,7 @@ export const windowsHostProcess = definePodSecurityRule({
   rationale: 'A Windows HostProcess container runs directly on the host with host privileges: the Windows equivalent of privileged.',
   remediation: 'Remove securityContext.windowsOptions.hostProcess or set it to false.',
   manifestRemediation: 'Set securityContext.windowsOptions.hostProcess: false (or leave it out) on the pod and on every container.',
-  references: [{ source: 'Trivy', id: 'KSV103' }],
+  references: [{ source: 'CIS', id: '5.2.11' }, { source: 'Trivy', id: 'KSV103' }],
   versions: [{
     since: v(0),
     check: (_m, spec) => {
