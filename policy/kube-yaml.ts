@@ -416,7 +416,7 @@ function parseYamlChunk(raw: string, firstLine: number): { document?: StreamDocu
       return { document: { value, line: docLine, lineOf, template: text.includes('{{') }, problems: [] };
     }
   }
-  return parseExact(text, lines, docLine);
+  return parseExact(text, lines, docLine, text[contentAt] === ' ' || text[contentAt] === '\t');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -552,7 +552,7 @@ class ConvertError extends Error {
   constructor(message: string, readonly offset?: number) { super(message); }
 }
 
-function parseExact(text: string, lines: LineIndex, docLine: number): { document?: StreamDocument; problems: StreamProblem[] } {
+function parseExact(text: string, lines: LineIndex, docLine: number, indented = false): { document?: StreamDocument; problems: StreamProblem[] } {
   const problems: StreamProblem[] = [];
   const swallowed = TAG_THEN_INDICATOR.test(text) ? tagSwallowingIndicator(text) : undefined;
   if (swallowed !== undefined) {
@@ -564,6 +564,10 @@ function parseExact(text: string, lines: LineIndex, docLine: number): { document
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    if (indented && / at node end$/.test(message)) {
+      // go-yaml reads the indented first node and silently ignores everything after it.
+      return { problems: [{ line: lines.lineAt(e.pos[0]), message: `the document starts indented and this line is not: Kubernetes reads only the lines before it and ignores the rest without a word; unindent the document` }] };
+    }
     return { problems: [{ line: lines.lineAt(e.pos[0]), message: `invalid YAML: ${message}` }] };
   }
   const ignored = rest.find((d) => d.contents !== null || d.errors.length > 0);

@@ -194,6 +194,13 @@ describe('documents', () => {
     expect(read('apiVersion: v1\nkind: Pod\n...\nkind: Secret\n').problems[0].message).toContain('kubectl reads only the first one');
   });
 
+  test('a document that starts indented is refused: Kubernetes would silently drop what follows', () => {
+    // kubectl reads {apiVersion, kind} here and never sees spec.
+    expect(read('  apiVersion: v1\n  kind: Pod\nspec:\n  hostPID: true\n').problems).toEqual([
+      { file: 'm.yaml', line: 3, message: expect.stringContaining('Kubernetes reads only the lines before it') },
+    ]);
+  });
+
   test.each([
     ['a scalar', 'hello\n', 'the text "hello"'],
     ['a list', '- apiVersion: v1\n  kind: Pod\n', 'a list'],
