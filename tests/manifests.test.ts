@@ -296,7 +296,7 @@ describe('agreement with kubectl', () => {
    * duplicate it keeps or ignores content: then Bulwark reports a problem. Where kubectl fails,
    * Bulwark reports a problem too, except for the few syntax errors listed, which it reads leniently.
    */
-  const golden = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures/kube-yaml/kubectl-decoder.json'), 'utf8')) as {
+  const golden = JSON.parse(fs.readFileSync(path.join(__dirname, 'helpers/kubectl-decoder.json'), 'utf8')) as {
     cases: Array<{ name: string; input: string; documents: unknown[]; error?: string }>;
   };
   /** kubectl reads these, and Bulwark refuses them: its result depends on a duplicate, ignores content, or is read otherwise by other tools. */
