@@ -149,24 +149,36 @@ export class BulwarkApp extends App {
     fs.mkdirSync(this.outdir, { recursive: true });
     const indexed = charts.some((c) => c.chart.node.dependencies.length > 0);
     const chartName = (c: SynthesizedChart, i: number) => (indexed ? `${String(i).padStart(4, '0')}-` : '') + Names.toDnsLabel(c.chart);
-    const resourceFile = (o: KubeObject) => `${o.kind}.${o.metadata?.name}`.replace(/[^0-9a-zA-Z-_.]/g, '');
+    // Unlike cdk8s's Kind.name, the namespace is part of the name: two namespaces' default-deny
+    // policies must not overwrite each other's file.
+    const resourceFile = (o: KubeObject) => [o.kind, effectiveNamespace(o), o.metadata?.name].filter((x) => x).join('.').replace(/[^0-9a-zA-Z-_.]/g, '');
     const ext = this.outputFileExtension;
+    // Two objects (or charts) written to one file would silently drop the first: refuse.
+    const written = new Map<string, string>();
+    const save = (file: string, objects: readonly KubeObject[], what: string) => {
+      const key = path.resolve(file).toLowerCase();
+      const before = written.get(key);
+      if (before !== undefined) throw new Error(`BulwarkApp: ${what} and ${before} would both be written to ${file}, and the second would replace the first. Rename one of them.`);
+      written.set(key, what);
+      saveYaml(file, objects);
+    };
+    const one = (o: { apiObject: ApiObject; json: KubeObject }) => `"${o.apiObject.node.path}"`;
     switch (this.yamlOutputType) {
       case YamlOutputType.FILE_PER_APP:
-        if (charts.length > 0) save(path.join(this.outdir, `app${ext}`), charts.flatMap((c) => c.objects.map((o) => o.json)));
+        if (charts.length > 0) save(path.join(this.outdir, `app${ext}`), charts.flatMap((c) => c.objects.map((o) => o.json)), 'the App');
         break;
       case YamlOutputType.FILE_PER_RESOURCE:
-        for (const o of charts.flatMap((c) => c.objects)) save(path.join(this.outdir, resourceFile(o.json) + ext), [o.json]);
+        for (const o of charts.flatMap((c) => c.objects)) save(path.join(this.outdir, resourceFile(o.json) + ext), [o.json], one(o));
         break;
       case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE:
         charts.forEach((c, i) => {
           const dir = path.join(this.outdir, chartName(c, i));
           fs.mkdirSync(dir, { recursive: true });
-          for (const o of c.objects) save(path.join(dir, resourceFile(o.json) + ext), [o.json]);
+          for (const o of c.objects) save(path.join(dir, resourceFile(o.json) + ext), [o.json], one(o));
         });
         break;
       default:
-        charts.forEach((c, i) => save(path.join(this.outdir, chartName(c, i) + ext), c.objects.map((o) => o.json)));
+        charts.forEach((c, i) => save(path.join(this.outdir, chartName(c, i) + ext), c.objects.map((o) => o.json), `chart "${c.chart.node.path}"`));
     }
     if ((this as any).recordConstructMetadata) {
       const resources = Object.fromEntries(charts.flatMap((c) => c.objects.map((o) => [o.apiObject.name, { path: o.apiObject.node.path }])));
@@ -185,12 +197,14 @@ export class BulwarkApp extends App {
       objects: new DependencyGraph(chart.node).topology()
         .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart)
         // A workload's waivers go onto its pod template too: its Pods are judged on their own.
-        .map((apiObject) => ({ apiObject, json: propagateWaivers(apiObject.toJson()) as KubeObject })),
+        // Frozen as plain data: a getter or a shared reference cannot read one way to the engine
+        // and another to the writer.
+        .map((apiObject) => ({ apiObject, json: plainData(propagateWaivers(apiObject.toJson())) as KubeObject })),
     }));
   }
 }
 
-function save(file: string, objects: readonly KubeObject[]): void {
+function saveYaml(file: string, objects: readonly KubeObject[]): void {
   fs.writeFileSync(file, toYamlStream(objects));
 }
 
@@ -296,6 +310,11 @@ const CLUSTER_SCOPED = new Set([
   'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'CertificateSigningRequest', 'FlowSchema',
   'PriorityLevelConfiguration', 'ClusterTrustBundle', 'DeviceClass', 'GatewayClass', 'NodePool', 'EC2NodeClass',
 ]);
+
+/** JSON data with nothing live in it: every getter read once, no object shared between two places. */
+function plainData<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value));
+}
 
 /** The namespace an object lands in: none for cluster-scoped kinds, "default" when it names none. */
 function effectiveNamespace(o: KubeObject): string {

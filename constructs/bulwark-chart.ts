@@ -114,6 +114,15 @@ export class BulwarkChart extends Chart {
   public findings(): Finding[] {
     return this.app.findings(this);
   }
+
+  /**
+   * This chart's objects as the App checked them: rendered once, with the whole App, and refused
+   * on any unwaived finding (cdk8s's own Chart.toJson renders twice and returns the second).
+   */
+  public override toJson(): any[] {
+    const own = this.app.synthesizeCharts().find((c) => c.chart === this);
+    return (own?.objects ?? []).map((o) => o.json);
+  }
 }
 
 /** True when registry entry `inner` is `outer` or a path below it ("r.io/team" within "r.io"). */

@@ -155,20 +155,34 @@ function identityKey(o: KubeObject): string {
 }
 
 /**
- * Replaces every `List` and `*List` object (v1 List, PodList, DeploymentList, ...) with its items,
- * recursively, the way kubectl applies them. Other objects pass through unchanged, in order.
+ * The objects kubectl would apply, read the way its unstructured decoder and FlattenListVisitor
+ * read them: ANY object with an `items` field is a list, whatever its kind (a "Pod" with items
+ * applies its items, not itself); an item with neither kind nor apiVersion takes the list's
+ * (PodList -> Pod); items that are lists are flattened in turn. An item that is not an object,
+ * or names only one of kind and apiVersion, is an error: kubectl would refuse the file.
  */
 export function flattenLists(objects: readonly KubeObject[]): KubeObject[] {
   const out: KubeObject[] = [];
-  const visit = (o: KubeObject, depth: number) => {
-    if (o && typeof o === 'object' && typeof o.kind === 'string' && /List$/.test(o.kind) && Array.isArray(o.items)) {
-      if (depth > 32) throw new Error(`a ${o.kind} is nested more than 32 lists deep`);
-      for (const item of o.items) visit(item, depth + 1);
+  const named = (o: any, f: 'kind' | 'apiVersion') => typeof o?.[f] === 'string' && o[f] !== '';
+  const visit = (o: KubeObject, depth: number, where: string) => {
+    if (!o || typeof o !== 'object' || !Object.prototype.hasOwnProperty.call(o, 'items')) {
+      out.push(o);
       return;
     }
-    out.push(o);
+    if (depth > 32) throw new Error(`${where}: lists nested more than 32 deep`);
+    if (o.items === null) return;
+    if (!Array.isArray(o.items)) throw new Error(`${where}: the items of a list must be a list`);
+    o.items.forEach((item: any, i: number) => {
+      const at = `${where}.items[${i}]`;
+      if (!item || typeof item !== 'object' || Array.isArray(item)) throw new Error(`${at} is not a Kubernetes object`);
+      const typed = !named(item, 'kind') && !named(item, 'apiVersion')
+        ? { ...item, apiVersion: o.apiVersion, kind: String(o.kind ?? '').replace(/List$/, '') }
+        : item;
+      if (!named(typed, 'kind') || !named(typed, 'apiVersion')) throw new Error(`${at} names no ${named(typed, 'kind') ? 'apiVersion' : 'kind'}: kubectl would refuse it`);
+      visit(typed, depth + 1, at);
+    });
   };
-  for (const o of objects) visit(o, 0);
+  objects.forEach((o, i) => visit(o, 0, `${o?.kind ?? 'object'} ${o?.metadata?.name ?? `#${i}`}`));
   return out;
 }
 

@@ -222,3 +222,61 @@ describe('a chart is never laxer than its App', () => {
     expect(error === '' || /\[/.test(error)).toBe(true);
   });
 });
+
+describe('red-team regressions: what kubectl applies is what was checked', () => {
+  test('an object with items is a list whatever its kind: its items are checked, kind inherited from a *List', () => {
+    const { app } = compliantApp();
+    const hardened = { containers: [{ name: 'c', image: PRIVILEGED_POD.spec.containers[0].image }] };
+    new ApiObject(new Chart(app, 'carrier'), 'carrier', { ...PRIVILEGED_POD, metadata: { name: 'carrier', namespace: 'team-a' }, spec: hardened, items: [PRIVILEGED_POD] });
+    expect(synthAppError(app)).toContain('Pod team-a/root-shell');
+    const second = compliantApp();
+    new ApiObject(new Chart(second.app, 'list'), 'list', {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBindingList',
+      items: [{ metadata: { name: 'everyone-admin' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ kind: 'Group', name: 'system:authenticated' }] }],
+    });
+    expect(synthAppError(second.app)).toMatch(/ClusterRoleBinding everyone-admin[\s\S]*\[rbac\/no-privileged-bindings\]/);
+  });
+
+  test('one file per resource names the namespace, and a file two objects would share is refused', () => {
+    const app = newApp({ yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
+    const chart = new BulwarkChart(app, 'team');
+    new IsolatedNamespace(chart, 'team-a');
+    new IsolatedNamespace(chart, 'team-b');
+    app.synth();
+    expect(fs.readdirSync(app.outdir).filter((f) => f.startsWith('NetworkPolicy.') && f.includes('default-deny')).sort())
+      .toEqual(['NetworkPolicy.team-a.default-deny.k8s.yaml', 'NetworkPolicy.team-b.default-deny.k8s.yaml']);
+    const clash = newApp();
+    new Chart(clash, 'payments-c8fc17ad');
+    new Chart(clash, 'Payments');
+    for (const c of clash.charts) new ApiObject(c, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${c.node.id.toLowerCase()}`, namespace: 'team-a' } });
+    expect(() => clash.synth()).toThrow(/would both be written to .*payments-c8fc17ad\.k8s\.yaml/);
+  });
+
+  test('a value that reads differently the second time (a getter) is written as it was checked', () => {
+    const { app } = compliantApp();
+    let reads = 0;
+    class Sneaky extends ApiObject {
+      public override toJson(): any {
+        const json = super.toJson();
+        Object.defineProperty(json.spec, 'hostNetwork', { enumerable: true, get: () => (reads++ === 0 ? false : true) });
+        return json;
+      }
+    }
+    new Sneaky(new Chart(app, 'sneaky'), 'pod', { ...PRIVILEGED_POD, spec: { containers: [{ name: 'c', image: PRIVILEGED_POD.spec.containers[0].image }] } });
+    try { app.synth(); } catch { /* findings of other rules are fine here */ }
+    const file = path.join(app.outdir, 'sneaky.k8s.yaml');
+    if (fs.existsSync(file)) expect(fs.readFileSync(file, 'utf8')).not.toMatch(/hostNetwork: true/);
+    expect(reads).toBe(1);
+  });
+
+  test('BulwarkChart.toJson returns the checked render, rendered once', () => {
+    const { chart } = compliantApp();
+    const spy = jest.spyOn(ApiObject.prototype, 'toJson');
+    try {
+      const objects = chart.toJson();
+      expect(spy.mock.calls.length).toBe(objects.length);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
