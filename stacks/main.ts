@@ -1,8 +1,10 @@
-import { buildApp } from './app';
+import { referenceClusters } from './app';
 import { writeControlPlaneFiles } from './control-plane-files';
 
-// cdk8s entry point (cdk8s.yaml, `npm run synth`): writes dist/*.k8s.yaml, failing on any
-// unwaived policy finding, then the node configuration files under dist/control-plane/.
-const app = buildApp();
-app.synth();
-writeControlPlaneFiles(app, app.outdir);
+// cdk8s entry point (cdk8s.yaml, `npm run synth`): each reference cluster is written to its own
+// folder, dist/<cluster>/*.k8s.yaml, failing on any unwaived policy finding, then its
+// control-plane files under dist/<cluster>/control-plane/.
+for (const cluster of referenceClusters()) {
+  cluster.synth();
+  writeControlPlaneFiles(cluster, cluster.outdir);
+}

@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { BulwarkApp, Environment } from '../constructs';
 import { KubeObject } from '../policy';
 import { buildApp } from './app';
+import { helloCluster } from './reference/hello';
 
 /**
  * Deploy order, as explicit dependsOn tiers: definitions (CRDs) before anything of their kinds;
@@ -114,6 +115,7 @@ export function registryCredentials(namespace: string, name: string, dockerConfi
 /**
  * The Pulumi program (stacks/pulumi.ts runs it; the tests run it under Pulumi's mocks). Stack
  * configuration (Pulumi.dev.yaml, Pulumi.prod.yaml):
+ *   bulwark:cluster              which reference cluster: acme (default) or hello
  *   bulwark:profile              production (default) or development
  *   bulwark:renderDir            write manifests there instead of applying them
  *   bulwark:registryCredentials  (secret) .dockerconfigjson for the storefront's pull secret
@@ -125,6 +127,9 @@ export function runProgram(): RegisteredObject[] {
   const renderDir = config.get('renderDir');
   const provider = renderDir ? new k8s.Provider('render', { renderYamlToDirectory: renderDir }) : undefined;
   const credentials = config.getSecret('registryCredentials');
+  const cluster = config.get('cluster') ?? 'acme';
+  if (cluster === 'hello') return registerApp(helloCluster(), { provider });
+  if (cluster !== 'acme') throw new Error(`bulwark:cluster "${cluster}" is not a reference cluster: use "acme" or "hello".`);
   return registerApp(buildApp({ environment: profile as Environment }), {
     provider,
     extra: credentials ? [{ chart: 'storefront', object: registryCredentials('storefront', 'storefront-registry', credentials) }] : [],

@@ -33,7 +33,8 @@ describe('the reference control plane (npm run synth)', () => {
   test('writes exactly these files, each matching its snapshot', () => {
     expect([...texts.keys()].sort()).toEqual([
       'admission-configuration.yaml', 'audit-policy.yaml', 'authentication-configuration.yaml', 'encryption-configuration.yaml',
-      'kind-cluster.yaml', 'kube-apiserver-flags.yaml', 'kubeadm-init.yaml', 'kubeadm-join-shop-data.yaml', 'kubeadm-join.yaml', 'kubelet-configuration.yaml',
+      'kind-cluster.yaml', 'kube-apiserver-flags.yaml', 'kubeadm-init.yaml', 'kubeadm-join-payments.yaml', 'kubeadm-join-shop-data.yaml', 'kubeadm-join.yaml',
+      'kubelet-configuration.yaml',
     ]);
     for (const [name, text] of texts) expect(text).toMatchSnapshot(name);
   });

@@ -50,7 +50,7 @@ test('a worker gets the join files with its token and CA hash', () => {
   const token = 'abcdef.0123456789abcdef';
   const hash = `sha256:${'a'.repeat(64)}`;
   provisionControlPlaneFiles(from, to, { role: 'worker', env: { BULWARK_JOIN_TOKEN: token, BULWARK_CA_CERT_HASH: hash } });
-  expect(fs.readdirSync(to).sort()).toEqual(['kubeadm-join-shop-data.yaml', 'kubeadm-join.yaml']);
+  expect(fs.readdirSync(to).sort()).toEqual(['kubeadm-join-payments.yaml', 'kubeadm-join-shop-data.yaml', 'kubeadm-join.yaml']);
   const join = parse(fs.readFileSync(path.join(to, 'kubeadm-join-shop-data.yaml'), 'utf8'));
   expect(join.discovery.bootstrapToken).toMatchObject({ token, caCertHashes: [hash] });
   expect(join.nodeRegistration.taints).toEqual([{ key: 'bulwark.dev/dedicated', value: 'shop-data', effect: 'NoSchedule' }]);

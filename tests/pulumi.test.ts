@@ -28,7 +28,7 @@ test('every object of the cdk8s output is one typed resource with its own URN, a
   expect(k8sResources.find((r) => r.inputs.kind === 'HTTPRoute')!.type).toBe('kubernetes:gateway.networking.k8s.io/v1:HTTPRoute');
   expect(new Set(k8sResources.map((r) => r.urn)).size).toBe(k8sResources.length);
   // Each object's parent is its chart's component.
-  expect(new Set(captured.filter((r) => r.type === 'bulwark:index:Chart').map((r) => r.name))).toEqual(new Set(['storefront', 'shop']));
+  expect(new Set(captured.filter((r) => r.type === 'bulwark:index:Chart').map((r) => r.name))).toEqual(new Set(['platform', 'shop', 'payments', 'storefront']));
 });
 
 test('namespaces come before guardrails and RBAC, and those before workloads', () => {

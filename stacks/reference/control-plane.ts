@@ -1,4 +1,4 @@
-import { AuditBackend, BulwarkApp, ControlPlane } from '../../constructs';
+import { AuditBackend, ControlPlaneProps } from '../../constructs';
 
 /** What a test (or another environment) changes in the reference control plane. */
 export interface ReferenceControlPlaneOptions {
@@ -20,8 +20,8 @@ export const REFERENCE_AUDIENCE = 'shop-cluster';
  * through the shop's identity provider, and one None rule for the api's leader election (a Lease
  * renewed every few seconds by one ServiceAccount, by name).
  */
-export function referenceControlPlane(app: BulwarkApp, options: ReferenceControlPlaneOptions = {}): ControlPlane {
-  return new ControlPlane(app, 'control-plane', {
+export function referenceControlPlane(options: ReferenceControlPlaneOptions = {}): ControlPlaneProps {
+  return {
     controlPlaneEndpoint: 'k8s.shop.example.com:6443',
     configDirectory: options.configDirectory,
     pkiDirectory: options.pkiDirectory,
@@ -42,5 +42,5 @@ export function referenceControlPlane(app: BulwarkApp, options: ReferenceControl
         reason: 'leader election renews the api-leader Lease every few seconds; the grant allows nothing else',
       }],
     },
-  });
+  };
 }

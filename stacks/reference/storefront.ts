@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import {
-  BulwarkChart, BulwarkChartProps, Gateway, Image, IngressController, IsolatedNamespace, Port, Probe, SecureConfigMap, SecureCronJob,
+  Gateway, Image, IngressController, IsolatedNamespace, Port, Probe, SecureConfigMap, SecureCronJob,
   SecureDaemonSet, SecureDeployment, SecureStatefulSet,
 } from '../../constructs';
+import { TeamStack, TeamStackProps } from '../blueprint';
 
 /** Where the storefront's images come from: the chart trusts this path only. */
 export const STOREFRONT_REGISTRY = 'registry.example.com/storefront';
@@ -17,18 +18,19 @@ export const PUBLIC_GATEWAY = Gateway.of({ name: 'public', namespace: 'gateways'
  * An app team's stack that uses every SecureWorkload feature: an autoscaled web front end with
  * configuration from an immutable ConfigMap, published through an Ingress (TLS) and a Gateway
  * route; a Redis cache as a StatefulSet with a claim per replica; a nightly report CronJob in its
- * team's time zone; and a node metrics DaemonSet. Nothing in it is waived.
+ * team's time zone; and a node metrics DaemonSet. Nothing in it is waived. A team of the
+ * reference cluster (stacks/reference/acme.ts).
  */
-export class StorefrontStack extends BulwarkChart {
+export class StorefrontStack extends TeamStack {
   public readonly teamNamespace: IsolatedNamespace;
   public readonly frontend: SecureDeployment;
   public readonly cache: SecureStatefulSet;
   public readonly report: SecureCronJob;
   public readonly nodeMetrics: SecureDaemonSet;
 
-  constructor(scope: Construct, id: string, props: BulwarkChartProps = {}) {
-    super(scope, id, { trustedRegistries: [STOREFRONT_REGISTRY], ...props });
-    this.teamNamespace = new IsolatedNamespace(this, 'storefront');
+  constructor(scope: Construct, id: string, props: Partial<TeamStackProps> = {}) {
+    super(scope, id, { trustedRegistries: [STOREFRONT_REGISTRY], namespaces: ['storefront'], group: 'oidc:storefront', ...props });
+    this.teamNamespace = this.ns('storefront');
     const ns = this.teamNamespace;
 
     const settings = new SecureConfigMap(this, 'settings', { namespace: ns, data: { 'storefront.yaml': 'currency: EUR\nlocale: de-DE\n', LOG_LEVEL: 'info' } });
