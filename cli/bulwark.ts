@@ -4,6 +4,7 @@
  * module; this one dispatches, prints and sets the exit code.
  *   check FILE|DIR|-...       Kubernetes YAML/JSON checked by the catalog: text, JSON, SARIF (check.ts)
  *   report FILE|DIR|-...      compliance report: Markdown, HTML or JSON (report.ts)
+ *   scan [--blueprint DIR]    read-only scan of a live cluster, drift from a blueprint (scan.ts; async)
  *   explain RULE_ID           why, both fixes, references, examples (explain.ts)
  *   rules                     the catalog
  *   docs [--out FILE]         docs/rules.md
@@ -16,6 +17,7 @@ import { CHECK, runCheck } from './check';
 import { EXPLAIN, runExplain } from './explain';
 import { packageVersion } from './package-paths';
 import { REPORT, runReport } from './report';
+import { runScan, SCAN } from './scan';
 import { renderRulesMarkdown } from './rules-doc';
 
 export type { CliResult } from './args';
@@ -35,6 +37,7 @@ const DOCS: CommandSpec = {
 const COMMANDS: ReadonlyArray<readonly [string, string]> = [
   ['check FILE|DIR|-...', 'check Kubernetes YAML or JSON with the rule catalog (text, JSON or SARIF)'],
   ['report FILE|DIR|-...', 'compliance report of a blueprint (dist/) or manifests: Markdown, HTML or JSON'],
+  ['scan [--blueprint DIR]', 'read-only scan of a live cluster (kubeconfig), with drift from a blueprint'],
   ['explain RULE_ID', 'why a rule exists, how to fix a finding, a failing and a passing example'],
   ['rules', 'list the rule catalog'],
   ['docs [--out FILE]', 'the rule catalog as Markdown'],
@@ -62,6 +65,7 @@ export function run(argv: readonly string[], now: Date = new Date(), io: CliIo =
     switch (command) {
       case 'check': return runCheck(rest, withClock);
       case 'report': return runReport(rest, withClock);
+      case 'scan': return { code: 2, stdout: '', stderr: 'bulwark: scan talks to a cluster and runs asynchronously: call runScan (cli/scan.ts)' };
       case 'explain': return runExplain(rest);
       case 'rules': return rules(rest);
       case 'docs': return docs(rest);
@@ -115,7 +119,8 @@ if (require.main === module) {
     if (r.stderr) process.stderr.write(`${r.stderr}\n`);
     process.exitCode = r.code;
   };
-  done(run(argv, new Date(), processIo()));
+  if (argv[0] === 'scan') void runScan(argv.slice(1), processIo()).then(done, (e: Error) => done({ code: 2, stdout: '', stderr: `bulwark: ${e.message}` }));
+  else done(run(argv, new Date(), processIo()));
 }
 
-export { CHECK, EXPLAIN, REPORT };
+export { CHECK, EXPLAIN, REPORT, SCAN };
