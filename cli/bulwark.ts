@@ -8,6 +8,7 @@
  *   explain RULE_ID           why, both fixes, references, examples (explain.ts)
  *   rules                     the catalog
  *   docs [--out FILE]         docs/rules.md
+ *   init TEMPLATE [DIR] [--yes] [--force] ...   (cli/init.ts; bulwark init --help)
  */
 import * as fs from 'fs';
 import { CATALOG } from '../policy/catalog';
@@ -15,6 +16,7 @@ import { renderCoverageMarkdown } from '../policy/controls';
 import { CliIo, CliResult, CommandSpec, helpText, ok, parseCommand, str, usageError } from './args';
 import { CHECK, runCheck } from './check';
 import { EXPLAIN, runExplain } from './explain';
+import { init } from './init';
 import { packageVersion } from './package-paths';
 import { REPORT, runReport } from './report';
 import { runScan, SCAN } from './scan';
@@ -41,6 +43,7 @@ const COMMANDS: ReadonlyArray<readonly [string, string]> = [
   ['explain RULE_ID', 'why a rule exists, how to fix a finding, a failing and a passing example'],
   ['rules', 'list the rule catalog'],
   ['docs [--out FILE]', 'the rule catalog as Markdown'],
+  ['init TEMPLATE [DIR]', 'start a project from a template'],
 ];
 
 export function topHelp(): string {
@@ -119,7 +122,9 @@ if (require.main === module) {
     if (r.stderr) process.stderr.write(`${r.stderr}\n`);
     process.exitCode = r.code;
   };
-  if (argv[0] === 'scan') void runScan(argv.slice(1), processIo()).then(done, (e: Error) => done({ code: 2, stdout: '', stderr: `bulwark: ${e.message}` }));
+  // init may prompt, so it is asynchronous and runs outside run().
+  if (argv[0] === 'init') void init(argv.slice(1)).then(done);
+  else if (argv[0] === 'scan') void runScan(argv.slice(1), processIo()).then(done, (e: Error) => done({ code: 2, stdout: '', stderr: `bulwark: ${e.message}` }));
   else done(run(argv, new Date(), processIo()));
 }
 
