@@ -1,0 +1,3 @@
+import { goldenPath } from './template-project';
+
+goldenPath('worker');
