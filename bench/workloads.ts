@@ -213,7 +213,8 @@ function pssSkip(env: BenchEnv): string | undefined {
  */
 export function cliManifestParser(root: string): { describe: string; read: (file: string) => number } {
   const cliDir = path.join(root, 'cli');
-  const source = fs.readFileSync(path.join(cliDir, 'bulwark.ts'), 'utf8');
+  // The command's own file, and (since check moved into its own modules) the one that reads the inputs.
+  const source = ['bulwark.ts', 'inspect.ts'].filter((f) => fs.existsSync(path.join(cliDir, f))).map((f) => fs.readFileSync(path.join(cliDir, f), 'utf8')).join('\n');
   const imports = [...source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'([^']+)'/g)]
     .map((m) => ({ names: m[1].split(',').map((n) => n.trim().split(/\s+as\s+/)[0]), spec: m[2] }));
   const load = (spec: string) => require(spec.startsWith('.') ? path.resolve(cliDir, spec) : require.resolve(spec, { paths: [cliDir] }));
