@@ -40,6 +40,8 @@ describe.each(stacks.map((s) => [s.name, s] as const))('stack %s', (_name, stack
 
   test('every pod template, created as a dry-run Pod, is admitted under enforce=restricted', async () => {
     const pods = stack.objects.map(podFromTemplate).filter((p): p is KubeObject => p !== undefined);
+    // The platform chart runs no pods (guardrails, pools, control plane); every team's does.
+    if (stack.name === 'platform') { expect(pods).toEqual([]); return; }
     expect(pods.length).toBeGreaterThan(0);
     for (const pod of pods) {
       const r = await dryRunCreate(pod);
@@ -49,6 +51,7 @@ describe.each(stacks.map((s) => [s.name, s] as const))('stack %s', (_name, stack
 
   test('the namespaces really enforce restricted: bad pods are rejected exactly where the engine flags them', async () => {
     const template = stack.objects.map(podFromTemplate).find((p): p is KubeObject => p !== undefined)!;
+    if (stack.name === 'platform') { expect(template).toBeUndefined(); return; }
     const cases = [
       ...Object.entries(BAD_MUTATIONS).map(([n, m]) => ({ pod: mutate(template, `bad-${n}`, m), bad: true })),
       ...Object.entries(GOOD_MUTATIONS).map(([n, m]) => ({ pod: mutate(template, `good-${n}`, m), bad: false })),
