@@ -14,11 +14,11 @@ export interface ControlPlaneDocumentProps {
 
 /**
  * One control-plane configuration file (audit policy, admission, encryption, authentication or
- * kubelet configuration): rendered under dist/control-plane/<fileName>, checked by the
+ * kubelet configuration): rendered under <outdir>/control-plane/<fileName>, checked by the
  * cis-control-plane rules when a prop is set (refused at once) and again at synth.
  */
 export abstract class ControlPlaneDocument extends Construct implements IControlPlaneFiles {
-  /** The file's name under dist/control-plane/ and under the configuration directory on nodes. */
+  /** The file's name under <outdir>/control-plane/ and under the configuration directory on nodes. */
   public abstract readonly fileName: string;
   public readonly waivers: readonly Waiver[];
   protected readonly who: string;

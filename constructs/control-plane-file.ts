@@ -3,7 +3,7 @@ import { evaluate, Finding, KubeObject, ruleById, unwaived, WaiverSpec } from '.
 import { BulwarkError } from './errors';
 import { Waiver } from './waiver';
 
-/** One file under dist/control-plane/: a comment header and YAML documents. */
+/** One file under <outdir>/control-plane/ (e.g. dist/<cluster>/control-plane/): a comment header and YAML documents. */
 export interface ControlPlaneFile {
   /** Lines written as "# " comments above the documents. */
   readonly header: string;
@@ -13,7 +13,7 @@ export interface ControlPlaneFile {
 }
 
 /**
- * A construct that contributes files under dist/control-plane/ (configuration files for
+ * A construct that contributes files under <outdir>/control-plane/ (configuration files for
  * kube-apiserver, the kubelet, kubeadm and kind). stacks/control-plane-files.ts writes the files
  * of every construct in the App that implements it, after checking them with the
  * `cis-control-plane` rule pack.
@@ -33,7 +33,7 @@ export function collectControlPlaneFiles(root: IConstruct): Map<string, { file: 
     if (!hasControlPlaneFiles(c)) continue;
     for (const [name, file] of Object.entries(c.controlPlaneFiles())) {
       const first = out.get(name);
-      if (first) throw new Error(`"${first.source.node.path}" and "${c.node.path}" both write dist/control-plane/${name}: rename one, or create the construct once.`);
+      if (first) throw new Error(`"${first.source.node.path}" and "${c.node.path}" both write control-plane/${name}: rename one, or create the construct once.`);
       out.set(name, { file, source: c });
     }
   }
@@ -57,7 +57,7 @@ export function fileProblems(files: ReadonlyMap<string, ControlPlaneFile>, all: 
   const out: string[] = [];
   for (const [name, file] of files) {
     for (const f of unwaived(controlPlaneFindings(file.documents, { context: all.filter((d) => !file.documents.includes(d)), waivers: file.waivers, now }))) {
-      out.push(`dist/control-plane/${name}: ${f.object.kind} [${f.ruleId}] ${f.reason}: ${f.detail} (at ${f.path}). Fix: ${f.remediation}`);
+      out.push(`control-plane/${name}: ${f.object.kind} [${f.ruleId}] ${f.reason}: ${f.detail} (at ${f.path}). Fix: ${f.remediation}`);
     }
   }
   return out;

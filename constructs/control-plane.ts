@@ -40,7 +40,7 @@ export interface KindOptions {
 export interface ControlPlaneProps {
   /** The address nodes join and clients reach the API servers at, "host:port" (kubeadm controlPlaneEndpoint). */
   readonly controlPlaneEndpoint: string;
-  /** Where the files of dist/control-plane/ are installed on control-plane nodes. @default "/etc/kubernetes/bulwark" */
+  /** Where the files of <outdir>/control-plane/ are installed on control-plane nodes. @default "/etc/kubernetes/bulwark" */
   readonly configDirectory?: string;
   /** Where the cluster's certificates and keys are (kubeadm's certificatesDir). @default "/etc/kubernetes/pki" */
   readonly pkiDirectory?: string;
@@ -71,7 +71,7 @@ export interface ControlPlaneProps {
  * and kubelet configuration (each its own construct and file), the kube-apiserver flags that
  * load them (KubeAPIServerFlags, CIS 1.2.x), and renderings for kubeadm (init, join, one join
  * per DedicatedNodePool of the App) and for kind. `npm run synth` writes them to
- * dist/control-plane/; stacks/provision-control-plane.ts installs them on a node.
+ * <outdir>/control-plane/; stacks/provision-control-plane.ts installs them on a node.
  */
 export class ControlPlane extends Construct implements IControlPlaneFiles {
   public readonly audit: AuditPolicy;
@@ -149,7 +149,7 @@ export class ControlPlane extends Construct implements IControlPlaneFiles {
     const input = this.renderInput();
     const groups = this.nodeGroups();
     const file = (lines: string[], documents: KubeObject[]): ControlPlaneFile => ({ header: [...lines, ...waiverLines(waivers)].join('\n'), documents, waivers });
-    const install = `Install the files on each control-plane node: npx ts-node stacks/provision-control-plane.ts dist/control-plane ${this.configDirectory}`;
+    const install = `Install the files on each control-plane node: npx ts-node --transpile-only stacks/provision-control-plane.ts <this directory> ${this.configDirectory}`;
     const out: Record<string, ControlPlaneFile> = {
       'kube-apiserver-flags.yaml': file([
         'kube-apiserver flags (name: value, without "--"), rendered by Bulwark (ControlPlane): the hardening flags of CIS 1.2.x',

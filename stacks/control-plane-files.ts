@@ -16,7 +16,7 @@ function render(file: ControlPlaneFile): string {
 function readBack(name: string, text: string): KubeObject[] {
   const docs = parseAllDocuments(text);
   const errors = docs.flatMap((d) => d.errors);
-  if (errors.length > 0) throw new Error(`dist/control-plane/${name} does not read back as YAML: ${errors[0].message}`);
+  if (errors.length > 0) throw new Error(`control-plane/${name} does not read back as YAML: ${errors[0].message}`);
   return docs.map((d) => d.toJSON() as KubeObject);
 }
 

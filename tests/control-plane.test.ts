@@ -213,7 +213,7 @@ describe('synth', () => {
     controlPlane({}, app);
     new RawKubelet(app, 'raw', bad);
     const message = thrown(() => renderControlPlaneFiles(app));
-    expect(message).toContain('dist/control-plane/raw-kubelet.yaml: KubeletConfiguration [control-plane/kubelet-read-only-port] read-only port open');
+    expect(message).toContain('control-plane/raw-kubelet.yaml: KubeletConfiguration [control-plane/kubelet-read-only-port] read-only port open');
     expect(message).toContain('[control-plane/kubelet-authorization]');
     expect(thrown(() => app.synth())).toContain('raw-kubelet.yaml: KubeletConfiguration [control-plane/kubelet-read-only-port]');
   });
@@ -223,6 +223,6 @@ describe('synth', () => {
     controlPlane({}, app);
     new RawKubelet(app, 'one', bad);
     new RawKubelet(app, 'two', bad);
-    expect(thrown(() => renderControlPlaneFiles(app))).toContain('both write dist/control-plane/raw-kubelet.yaml');
+    expect(thrown(() => renderControlPlaneFiles(app))).toContain('both write control-plane/raw-kubelet.yaml');
   });
 });
