@@ -65,7 +65,10 @@ describe.each(stacks.map((s) => [s.name, s] as const))('stack %s', (_name, stack
     for (const { o, pod } of templates) {
       const sensitive = pod.metadata?.labels?.['bulwark.dev/sensitive'] === 'true';
       for (let i = 0; i < 2; i++) {
-        const real = { ...pod, metadata: { ...pod.metadata, name: `${o.metadata!.name}-scheduled-${i}` } };
+        // No volume controller runs here to bind claims: placement is the question, so a claim
+        // volume becomes an emptyDir (the scheduler would otherwise wait for a PersistentVolume).
+        const volumes = (pod.spec.volumes ?? []).map((v: any) => (v.persistentVolumeClaim ? { name: v.name, emptyDir: {} } : v));
+        const real = { ...pod, metadata: { ...pod.metadata, name: `${o.metadata!.name}-scheduled-${i}` }, spec: { ...pod.spec, volumes } };
         const created = await api(`/api/v1/namespaces/${pod.metadata!.namespace}/pods`, { method: 'POST', body: real });
         expect(`${real.metadata.name}: ${created.status} ${created.body?.message ?? ''}`.trim()).toBe(`${real.metadata.name}: 201`);
         const node = await scheduledNode(pod.metadata!.namespace!, real.metadata.name);

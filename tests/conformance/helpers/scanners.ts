@@ -10,7 +10,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { toYamlStream } from '../../../constructs/manifest-yaml';
 import { CATALOG_BY_ID, KubeObject, readWaivers, WaiverSpec } from '../../../policy';
-import { shippedStacks } from '../../../stacks/app';
+import { BulwarkApp, BulwarkChart } from '../../../constructs';
+import { referenceClusters } from '../../../stacks/app';
 import { binDir, readVersions } from '../../e2e/helpers/harness/toolchain';
 
 export interface ScanFinding {
@@ -45,15 +46,20 @@ export function checkovPath(): string {
   return path.join(path.dirname(binDir()), `checkov-${v.CHECKOV_VERSION}`, 'bin', 'checkov');
 }
 
-/** Every shipped stack written as YAML into its own temp directory. */
+/**
+ * Every reference cluster written as its dist/<cluster>/ folder is (one file per chart), into its
+ * own temp directory: the scanners see a cluster as a user runs them on it, so a namespace of the
+ * platform and the pods of the teams are judged together.
+ */
 export function synthesizeStacks(): SynthesizedStack[] {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bulwark-conformance-'));
-  return shippedStacks().map((s, i) => {
-    const dir = path.join(root, s.name);
+  return referenceClusters().map((cluster) => {
+    const dir = path.join(root, cluster.name);
     fs.mkdirSync(dir);
+    const charts = cluster.synthesizeCharts();
     // Written as dist/ is (npm run synth): the scanners read YAML 1.1, where an unquoted yes is a boolean.
-    fs.writeFileSync(path.join(dir, `${s.name}.k8s.yaml`), toYamlStream(s.objects));
-    return { name: s.name, dir, objects: s.objects, connections: declaredEdges(i) };
+    for (const c of charts) fs.writeFileSync(path.join(dir, `${c.chart.node.id}.k8s.yaml`), toYamlStream(c.objects.map((o) => o.json)));
+    return { name: cluster.name, dir, objects: charts.flatMap((c) => c.objects.map((o) => o.json)), connections: declaredEdges(cluster) };
   });
 }
 
@@ -121,15 +127,13 @@ export function netpol(stack: SynthesizedStack): Connectivity {
 }
 
 /** The connections the stack's constructs declared, in netpol-analyzer's notation. */
-export function declaredEdges(stackIndex: number): { connections: string[]; ingressExposure: string[]; egress: string[] } {
-  const { buildApp } = require('../../../stacks/app');
-  const chart = buildApp({ outdir: 'dist' }).charts[stackIndex];
+export function declaredEdges(cluster: BulwarkApp): { connections: string[]; ingressExposure: string[]; egress: string[] } {
   const endpoint = (e: any) => (e.workload ? `${e.namespace}/${e.workload.name}[${e.workload.kind}]`
     : `${e.namespace}/[pod with {${Object.entries(e.podLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',')}}]`);
   const connections: string[] = [];
   const ingressExposure: string[] = [];
   const egress: string[] = [];
-  for (const c of chart.declaredConnections ?? []) {
+  for (const c of cluster.charts.flatMap((chart) => (chart as BulwarkChart).declaredConnections ?? [])) {
     const line = `${endpoint(c.from)} -> ${c.to.cidr ?? endpoint(c.to)} ${c.protocol} ${c.port}`;
     if (c.to.cidr) egress.push(line);
     else if (c.from.workload && c.to.workload) connections.push(line);
