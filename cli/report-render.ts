@@ -100,6 +100,7 @@ h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 8px;border-bott
 .card{flex:1;background:#fff;border:1px solid var(--line);border-radius:8px;padding:12px 16px}.card b{display:block;font-size:28px}
 .card.hold b{color:var(--hold)}.card.waived b{color:var(--waived)}.card.fail b{color:var(--fail)}
 table{border-collapse:collapse;width:100%;background:#fff;font-size:13px;margin:6px 0 12px}th,td{border:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
+th{white-space:nowrap}td.n{white-space:nowrap}table.details{table-layout:fixed}table.details td{overflow-wrap:anywhere}table.details col.w{width:13%}table.details col.c{width:17%}table.details col.s{width:7%}table.details col.f{width:33%}
 th{background:#f1f3f4}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .s-hold{color:var(--hold)}.s-waived{color:var(--waived)}.s-fail{color:var(--fail);font-weight:600}.s-ne,.s-nc{color:var(--muted)}
 tr.expired td{background:#fdecea}tr.expiring td{background:#fff4e5}tr.invalid td{background:#fdecea}
@@ -159,7 +160,7 @@ export function renderHtml(p: Posture): string {
     body.push('</tbody></table>');
     const details = n.subjects.flatMap((s) => s.controls.filter((c) => c.state !== 'hold').flatMap((c) => c.findings.map((f) => ({ s, c, f }))));
     if (details.length) {
-      body.push('<table><thead><tr><th>workload</th><th>control</th><th>state</th><th>finding</th><th>fix or waiver</th></tr></thead><tbody>');
+      body.push('<table class="details"><colgroup><col class="w"><col class="c"><col class="s"><col class="f"><col></colgroup><thead><tr><th>workload</th><th>control</th><th>state</th><th>finding</th><th>fix or waiver</th></tr></thead><tbody>');
       for (const { s, c, f } of details) body.push(`<tr><td>${esc(s.name)}</td><td><code>${esc(c.rule)}</code> <span class="meta">${esc(c.severity)}</span></td>${stateCell(f.waiver ? 'waived' : 'fail')}<td>${esc(f.detail)}${f.file ? `<br><span class="meta">${esc(f.file)}:${f.fieldLine ?? f.line}</span>` : ''}</td><td>${esc(f.waiver ? `waived: ${f.waiver.reason}` : f.remediation)}</td></tr>`);
       body.push('</tbody></table>');
     }
