@@ -47,14 +47,32 @@ const SCOPES: Readonly<Record<string, Scope>> = {
   'waivers/valid-waiver': 'waivers',
 };
 
+/** A rule the table does not name is read by its domain. */
+const DOMAIN_SCOPES: Readonly<Record<string, Scope>> = {
+  'control-plane': 'configuration',
+  rbac: [...ROLE_KINDS, ...BINDING_KINDS],
+  network: ['NetworkPolicy', 'Service', 'Ingress', 'HTTPRoute', 'Gateway'],
+  storage: ['PersistentVolume', 'PersistentVolumeClaim', 'StorageClass'],
+  namespaces: ['Namespace'],
+};
+
 function scopeOf(rule: Pick<Rule, 'id'>): Scope {
   if (SCOPES[rule.id]) return SCOPES[rule.id];
-  if (rule.id.startsWith('control-plane/')) return 'configuration';
-  // pod-security/, images/, workloads/, nodes/, network/pod-has-network-policy: every pod spec.
-  return POD;
+  if (rule.id === 'network/pod-has-network-policy') return POD;
+  // pod-security/, images/, workloads/, nodes/: every pod spec.
+  return DOMAIN_SCOPES[rule.id.split('/')[0]] ?? POD;
 }
 
-/** True when the rule judges objects like this one (its finding or its silence means something). */
+/** True when the table names the rule's subjects, or its domain's subjects are pod specs by definition. */
+export function hasExplicitScope(rule: Pick<Rule, 'id'>): boolean {
+  return SCOPES[rule.id] !== undefined || /^(pod-security|images)\//.test(rule.id);
+}
+
+/**
+ * True when the rule judges objects like this one (its finding or its silence means something).
+ * A rule's finding always counts in the report, whatever this says: it only decides where a rule
+ * is said to hold.
+ */
 export function ruleApplies(rule: Pick<Rule, 'id'>, object: KubeObject): boolean {
   const scope = scopeOf(rule);
   if (scope === POD) return podSpecOf(object) !== undefined;

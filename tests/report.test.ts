@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { run } from '../cli/bulwark';
-import { frameworks, renderCoverageMarkdown, ruleApplies } from '../policy/controls';
+import { frameworks, hasExplicitScope, renderCoverageMarkdown, ruleApplies } from '../policy/controls';
 import { CATALOG } from '../policy';
 import { parseManifests } from '../policy/manifests';
 import { NOW } from './helpers';
@@ -103,10 +103,10 @@ test('every Pod Security Standards control is covered, and every rule maps to so
   expect(CATALOG.map((r) => r.id).filter((id) => !mapped.has(id))).toEqual([]);
 });
 
-test('each rule applies to the subject of its own fixtures', () => {
+test('each rule whose subjects policy/controls.ts names applies to the subject of its own fixtures', () => {
   const root = path.join(__dirname, 'fixtures');
   const misses: string[] = [];
-  for (const rule of CATALOG) {
+  for (const rule of CATALOG.filter(hasExplicitScope)) {
     for (const kind of ['fail', 'pass']) {
       const dir = path.join(root, rule.id, kind);
       if (!fs.existsSync(dir)) continue;
