@@ -88,6 +88,11 @@ describe('bulwark scan', () => {
     kubeconfig = scannerKubeconfig(dir, 'scan-user', GROUP);
   });
 
+  afterAll(async () => {
+    // Other suites share the cluster: take the scanner's cluster-wide grant away again.
+    for (const o of scannerRoleObjects({ group: GROUP })) await api(await pathOf(o), { method: 'DELETE' });
+  });
+
   test('the scanner user holds get and list only: it may not read a Secret', async () => {
     const review = await api('/apis/authorization.k8s.io/v1/subjectaccessreviews', {
       method: 'POST',
