@@ -27,6 +27,13 @@ import { noCatchAllSubjects } from './rules/rbac/no-catch-all-subjects';
 import { noNamespaceNodeMutation } from './rules/rbac/no-namespace-node-mutation';
 import { noSecretCreation } from './rules/rbac/no-secret-creation';
 import { noSystemRoleBindings } from './rules/rbac/no-system-role-bindings';
+import { noBuiltinRbacChanges } from './rules/rbac/no-builtin-rbac-changes';
+import { noTrafficRedirection } from './rules/rbac/no-traffic-redirection';
+import { noLongLivedTokens } from './rules/rbac/no-long-lived-tokens';
+import { uncheckableNetworkPolicies } from './rules/network/uncheckable-network-policies';
+import { noHostPathPersistentVolumes } from './rules/storage/no-host-path-persistent-volumes';
+import { staticPersistentVolumes } from './rules/storage/static-persistent-volumes';
+import { uncheckableContainers } from './rules/workloads/uncheckable-containers';
 import { validWaiver } from './rules/waivers/valid-waiver';
 import { dedicatedServiceAccount } from './rules/workloads/dedicated-service-account';
 import { autoscalerOwnsReplicas } from './rules/workloads/autoscaler-owns-replicas';
@@ -49,6 +56,8 @@ export const RECOMMENDED_RULES: readonly Rule[] = [
   noWildcards, noEscalationVerbs, noExecAttach, secretsByName, noPrivilegedBindings, noSensitiveApis,
   noSystemRoleBindings, noAggregationToBuiltin, noCatchAllSubjects, noNamespaceNodeMutation, noAdmissionPolicyChanges, noSecretCreation,
   noCrossNamespaceWorkloads, dedicatedPoolToleration, sensitiveOnDedicatedPool, noNodeName,
+  noBuiltinRbacChanges, noTrafficRedirection, noLongLivedTokens, uncheckableNetworkPolicies, uncheckableContainers,
+  noHostPathPersistentVolumes, staticPersistentVolumes,
 ];
 
 /** The one rule catalog: synth-time validation, matchers, the CLI and docs all read it. */

@@ -1,3 +1,4 @@
+import { apiGroupOf } from './config-files';
 import { KubeObject, RuleContext } from './types';
 
 /** A pod spec found inside an object, with the JSON path that leads to it. */
@@ -26,8 +27,21 @@ export interface ContainerSite {
 }
 
 const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job']);
-/** Kinds whose pod spec lives at a fixed path: only that path is read for them. */
-export const KNOWN_POD_KINDS: ReadonlySet<string> = new Set(['Pod', 'PodTemplate', 'CronJob', ...TEMPLATE_KINDS]);
+/**
+ * Kinds whose pod spec lives at a fixed path, with their API group ("" for core): only that path
+ * is read for them. A kind is known only in its own group: a batch.volcano.sh Job or an
+ * example.com Deployment is another kind with the same name, searched like any unknown kind.
+ */
+export const KNOWN_POD_KINDS: ReadonlyMap<string, string> = new Map([
+  ['Pod', ''], ['PodTemplate', ''], ['ReplicationController', ''],
+  ['Deployment', 'apps'], ['StatefulSet', 'apps'], ['DaemonSet', 'apps'], ['ReplicaSet', 'apps'],
+  ['Job', 'batch'], ['CronJob', 'batch'],
+]);
+
+/** True when the object is one of KNOWN_POD_KINDS, in that kind's API group (any version). */
+export function isKnownPodKind(o: KubeObject): boolean {
+  return !!o && typeof o.kind === 'string' && KNOWN_POD_KINDS.get(o.kind) === apiGroupOf(o.apiVersion);
+}
 /** How deep the search for pod specs in other kinds goes (JobSet nests one at depth 8). */
 export const POD_SEARCH_DEPTH = 64;
 
@@ -110,11 +124,12 @@ function discoveredSites(o: KubeObject): PodSpecSite[] {
 
 /**
  * Every pod spec an object carries. Known kinds (Pod, PodTemplate, the workload controllers,
- * CronJob) at their one fixed path; any other kind searched for embedded pod specs.
+ * CronJob, each in its own API group) at their one fixed path; any other kind searched for
+ * embedded pod specs.
  */
 export function podSpecsOf(o: KubeObject): PodSpecSite[] {
   if (!o || typeof o !== 'object' || typeof o.kind !== 'string') return [];
-  if (KNOWN_POD_KINDS.has(o.kind)) {
+  if (isKnownPodKind(o)) {
     const site = knownSite(o);
     return site ? [site] : [];
   }
@@ -179,7 +194,7 @@ const REPLICATED_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
  * Undefined for everything else (bare pods, jobs, daemon sets, autoscaled Knative services).
  */
 export function replicasOf(object: KubeObject, site: PodSpecSite, context?: RuleContext): { count: number; path: string } | undefined {
-  if (REPLICATED_KINDS.has(object.kind)) {
+  if (REPLICATED_KINDS.has(object.kind) && isKnownPodKind(object)) {
     // With no fixed count, a HorizontalPodAutoscaler targeting the object keeps at least its minimum.
     const hpa = object.spec?.replicas === undefined && context ? autoscalersOf(object, context)[0] : undefined;
     if (hpa) return { count: typeof hpa.spec?.minReplicas === 'number' ? hpa.spec.minReplicas : 1, path: 'spec.replicas' };
@@ -197,6 +212,9 @@ export function autoscalersOf(object: KubeObject, context: RuleContext): readonl
   const index = context.memo('autoscalers/by-target', () => {
     const map = new Map<string, KubeObject[]>();
     for (const hpa of context.ofKind('HorizontalPodAutoscaler')) {
+      // Only the versions the API server serves: a look-alike of another group or a removed
+      // version (autoscaling/v2beta2) is refused on apply, and must not lower a workload's replicas.
+      if (hpa.apiVersion !== 'autoscaling/v1' && hpa.apiVersion !== 'autoscaling/v2') continue;
       const ref = hpa.spec?.scaleTargetRef ?? {};
       const key = JSON.stringify([hpa.metadata?.namespace ?? 'default', ref.kind, ref.name]);
       const list = map.get(key);

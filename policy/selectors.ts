@@ -31,13 +31,17 @@ export class SelectorIndex<T> {
 }
 
 /**
- * Objects of `kind` per namespace ("default" when unset), each namespace's indexed by the
- * selector at `selectorOf`: built once per evaluation, shared by every object checked.
+ * Objects of exactly `apiVersion` and `kind` per namespace ("default" when unset), each namespace's
+ * indexed by the selector at `selectorOf`: built once per evaluation, shared by every object
+ * checked. The version is exact on purpose: an object of a version the API server does not serve
+ * (networking.k8s.io/v1alpha1 NetworkPolicy, policy/v1beta1 PodDisruptionBudget) is refused when
+ * applied, while the rest applies, so it must never count as the object a rule looks for.
  */
-export function selectorsByNamespace(context: RuleContext, kind: string, selectorOf: (o: KubeObject) => LabelSelector | undefined | null): ReadonlyMap<string, SelectorIndex<KubeObject>> {
-  return context.memo(`selectors-by-namespace/${kind}`, () => {
+export function selectorsByNamespace(context: RuleContext, apiVersion: string, kind: string, selectorOf: (o: KubeObject) => LabelSelector | undefined | null): ReadonlyMap<string, SelectorIndex<KubeObject>> {
+  return context.memo(`selectors-by-namespace/${apiVersion}/${kind}`, () => {
     const groups = new Map<string, KubeObject[]>();
     for (const o of context.ofKind(kind)) {
+      if (o.apiVersion !== apiVersion) continue;
       const ns = o.metadata?.namespace ?? 'default';
       const list = groups.get(ns);
       if (list) list.push(o); else groups.set(ns, [o]);

@@ -44,8 +44,10 @@ export function waiverProblems(w: WaiverSpec, knownRule: { waivable: boolean } |
   if (!knownRule) problems.push(`rule "${w.rule}" does not exist`);
   else if (!knownRule.waivable) problems.push(`rule "${w.rule}" cannot be waived`);
   const reason = typeof w.reason === 'string' ? w.reason.trim() : '';
-  if (reason.length < MIN_WAIVER_REASON_LENGTH) {
-    problems.push(`reason "${reason}" is too short (at least ${MIN_WAIVER_REASON_LENGTH} characters: say why the risk is acceptable)`);
+  const visible = visibleLength(reason);
+  if (visible < MIN_WAIVER_REASON_LENGTH) {
+    const hidden = [...reason].length > visible ? `; only ${visible} of them visible` : '';
+    problems.push(`reason "${reason}" is too short (at least ${MIN_WAIVER_REASON_LENGTH} characters${hidden}: say why the risk is acceptable)`);
   }
   if (w.expires !== undefined) {
     const end = parseExpiry(w.expires);
@@ -53,6 +55,30 @@ export function waiverProblems(w: WaiverSpec, knownRule: { waivable: boolean } |
     else if (end.getTime() < now.getTime()) problems.push(`expired on ${w.expires}`);
   }
   return problems;
+}
+
+/**
+ * Code points that print nothing: white space of every script, control and format characters
+ * (zero-width space and joiners, bidi marks, soft hyphen, word joiner, BOM, tags), the other
+ * default-ignorable ones (Hangul fillers, variation selectors, the combining grapheme joiner),
+ * private-use, surrogate and unassigned code points, and the blank Braille pattern.
+ */
+const INVISIBLE = /[\p{White_Space}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Co}\p{Cs}\p{Cn}\u2800]/u;
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/**
+ * How many characters of `text` a reader sees: user-perceived characters (grapheme clusters, so
+ * "e" with 20 combining accents is one, an emoji sequence is one) with at least one code point that
+ * is not INVISIBLE. A reason of 20 zero-width spaces has none.
+ */
+export function visibleLength(text: string): number {
+  let n = 0;
+  for (const { segment } of GRAPHEMES.segment(text)) {
+    for (const ch of segment) {
+      if (!INVISIBLE.test(ch)) { n++; break; }
+    }
+  }
+  return n;
 }
 
 /** A waiver expires at the end of its expiry day, UTC. */

@@ -189,8 +189,8 @@ describe('namespace and node mutation', () => {
 
   test.each([
     ['verbs "*" on nodes', [''], ['nodes'], ['*'], ['rbac/no-namespace-node-mutation', 'rbac/no-wildcards']],
-    ['resources "*" with patch (which also reaches nodes/proxy)', [''], ['*'], ['patch'], ['rbac/no-exec-attach', 'rbac/no-namespace-node-mutation', 'rbac/no-wildcards']],
-    ['"*/status" with patch', [''], ['*/status'], ['patch'], ['rbac/no-namespace-node-mutation', 'rbac/no-wildcards']],
+    ['resources "*" with patch (which also reaches nodes/proxy and pods/status)', [''], ['*'], ['patch'], ['rbac/no-exec-attach', 'rbac/no-namespace-node-mutation', 'rbac/no-traffic-redirection', 'rbac/no-wildcards']],
+    ['"*/status" with patch (which also reaches pods/status)', [''], ['*/status'], ['patch'], ['rbac/no-namespace-node-mutation', 'rbac/no-traffic-redirection', 'rbac/no-wildcards']],
     ['apiGroups "*" with update on namespaces', ['*'], ['namespaces'], ['update'], ['rbac/no-namespace-node-mutation', 'rbac/no-wildcards']],
   ])('the wildcard spelling %s is refused by this rule, not only by no-wildcards', (_what, apiGroups, resources, verbs, expected) => {
     expect(ids(role([{ apiGroups, resources, verbs }], 'ClusterRole'))).toEqual(expected);
@@ -259,7 +259,7 @@ describe('credentials: secrets, tokens and certificates', () => {
     ['create on secrets', { apiGroups: [''], resources: ['secrets'], verbs: ['create'] }, ['rbac/no-secret-creation']],
     ['create on secrets with resourceNames (which cannot narrow create)', { apiGroups: [''], resources: ['secrets'], verbs: ['create'], resourceNames: ['api-tls'] }, ['rbac/no-secret-creation']],
     ['verbs "*" on secrets', { apiGroups: [''], resources: ['secrets'], verbs: ['*'] }, ['rbac/no-secret-creation', 'rbac/no-wildcards', 'rbac/secrets-by-name']],
-    ['resources "*" with create (which also reaches pods/exec)', { apiGroups: [''], resources: ['*'], verbs: ['create'] }, ['rbac/no-exec-attach', 'rbac/no-secret-creation', 'rbac/no-sensitive-apis', 'rbac/no-wildcards']],
+    ['resources "*" with create (which also reaches pods/exec and endpoints)', { apiGroups: [''], resources: ['*'], verbs: ['create'] }, ['rbac/no-exec-attach', 'rbac/no-secret-creation', 'rbac/no-sensitive-apis', 'rbac/no-traffic-redirection', 'rbac/no-wildcards']],
     ['apiGroups "*" with create on secrets', { apiGroups: ['*'], resources: ['secrets'], verbs: ['create'] }, ['rbac/no-secret-creation', 'rbac/no-wildcards']],
   ])('%s is refused', (_what, rule, expected) => {
     expect(ids(role([rule]))).toEqual(expected);

@@ -1,5 +1,6 @@
 import { selects } from '../../selectors';
 import { KubeObject, Rule, RuleContext, Violation } from '../../types';
+import { isNetworkPolicy } from './network-policy-apis';
 
 /** The label a team's Namespaces carry, and the annotations where each side declares the other. */
 export const TEAM_LABEL = 'bulwark.dev/team';
@@ -14,6 +15,9 @@ const list = (v: unknown) => (typeof v === 'string' ? v.split(',').map((x) => x.
 function teamNamespaces(context: RuleContext): { byName: Map<string, TeamNamespace>; all: TeamNamespace[] } {
   return context.memo('network/team-namespaces', () => {
     const all = context.ofKind('Namespace').flatMap((ns: KubeObject): TeamNamespace[] => {
+      // Only a v1 Namespace is one: an object of another group named "Namespace" would let whoever
+      // adds it declare another team's namespace their own, or an agreement that team never made.
+      if (ns.apiVersion !== 'v1') return [];
       const team = ns.metadata?.labels?.[TEAM_LABEL];
       const name = ns.metadata?.name;
       if (typeof team !== 'string' || typeof name !== 'string') return [];
@@ -42,7 +46,7 @@ export const crossTeamTraffic: Rule = {
     { source: 'CIS', id: '5.3.2' },
   ],
   check(object, context): Violation[] {
-    if (object.kind !== 'NetworkPolicy') return [];
+    if (!isNetworkPolicy(object)) return [];
     const { byName, all } = teamNamespaces(context);
     const own = byName.get(object.metadata?.namespace ?? 'default');
     if (!own) return [];

@@ -1,6 +1,7 @@
-import { familiesCovered } from '../../cidr';
+import { familiesCovered, parseCidr } from '../../cidr';
 import { LabelSelector, selects } from '../../selectors';
 import { Rule, Violation } from '../../types';
+import { isNetworkPolicy } from './network-policy-apis';
 
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -43,7 +44,7 @@ export const noAllowAllIngress: Rule = {
     { source: 'Steampipe', id: 'network_policy_default_dont_allow_ingress', url: 'https://hub.steampipe.io/plugins/turbot/kubernetes/queries/network_policy/network_policy_default_dont_allow_ingress' },
   ],
   check(object): Violation[] {
-    if (object.kind !== 'NetworkPolicy') return [];
+    if (!isNetworkPolicy(object)) return [];
     const ingress: any[] = Array.isArray(object.spec?.ingress) ? object.spec.ingress : [];
     const out: Violation[] = [];
     const allCidrs: string[] = [];
@@ -62,6 +63,11 @@ export const noAllowAllIngress: Rule = {
         const ns = peer?.namespaceSelector;
         const pods = peer?.podSelector;
         const cidr = peer?.ipBlock?.cidr;
+        if (peer?.ipBlock !== undefined && peer?.ipBlock !== null && (typeof cidr !== 'string' || !parseCidr(cidr))) {
+          // Fail closed: a range Bulwark cannot read may be one a CNI reads as every address.
+          out.push({ path: `${path}.ipBlock`, reason: 'ingress from anywhere', detail: `peer ${j} of ingress rule ${i} has ipBlock.cidr ${JSON.stringify(cidr)}, which is not a CIDR Bulwark can read, so it may admit every address` });
+          return;
+        }
         if (!isSelector(ns) && !isSelector(pods) && typeof cidr !== 'string') {
           out.push({ path, reason: 'ingress from anywhere', detail: `peer ${j} of ingress rule ${i} names no source, which admits every source` });
           reported.add(4).add(6);

@@ -7,7 +7,8 @@ import { CelNamed, KubeObject, Rule, RuleContext, Violation } from '../../types'
  */
 export function namespaceAllowsExternal(object: KubeObject, context: RuleContext): boolean {
   const ns = object.metadata?.namespace ?? 'default';
-  return context.ofKind('Namespace').some((n) => n.metadata?.name === ns && n.metadata?.labels?.[ALLOW_EXTERNAL_SERVICES_LABEL] === 'true');
+  // Only a v1 Namespace is one: an object of another group named "Namespace" allows nothing.
+  return context.ofKind('Namespace').some((n) => n.apiVersion === 'v1' && n.metadata?.name === ns && n.metadata?.labels?.[ALLOW_EXTERNAL_SERVICES_LABEL] === 'true');
 }
 
 /** CEL: the request's namespace is labelled to allow external Services. */

@@ -1,13 +1,15 @@
 import { join, podSitesIn } from '../../pod-spec';
 import { selectorsByNamespace } from '../../selectors';
 import { Rule, Violation } from '../../types';
+import { CHECKED_NETWORK_POLICY } from './network-policy-apis';
 
 export const podHasNetworkPolicy: Rule = {
   id: 'network/pod-has-network-policy',
   title: 'Every pod must be selected by NetworkPolicies for both ingress and egress',
   severity: 'medium',
   waivable: true,
-  rationale: 'A pod that no NetworkPolicy selects accepts traffic from, and sends it to, anything: one compromised pod reaches the whole cluster.',
+  rationale: 'A pod that no NetworkPolicy selects accepts traffic from, and sends it to, anything: one compromised pod reaches the whole cluster. '
+    + 'Only networking.k8s.io/v1 NetworkPolicies count: the API server refuses any other version while it applies the rest.',
   remediation: 'Deploy the workload into an IsolatedNamespace (default-deny ingress and egress) and declare its peers with allowFrom/allowTo/allowEgress.',
   manifestRemediation: 'Add a NetworkPolicy in the pod\'s namespace whose spec.podSelector selects the pod (e.g. podSelector: {} with policyTypes: [Ingress, Egress] as the default deny) and allow its peers in further policies.',
   references: [
@@ -20,7 +22,7 @@ export const podHasNetworkPolicy: Rule = {
     return podSitesIn(object, context).flatMap((site) => {
       const labels = site.metadata.labels ?? {};
       const covered = new Set<string>();
-      for (const np of selectorsByNamespace(context, 'NetworkPolicy', (o) => o.spec?.podSelector).get(ns)?.selecting(labels) ?? []) {
+      for (const np of selectorsByNamespace(context, CHECKED_NETWORK_POLICY.apiVersion, CHECKED_NETWORK_POLICY.kind, (o) => o.spec?.podSelector).get(ns)?.selecting(labels) ?? []) {
         const types: string[] = Array.isArray(np.spec?.policyTypes) ? np.spec.policyTypes : (np.spec?.egress ? ['Ingress', 'Egress'] : ['Ingress']);
         types.forEach((t) => covered.add(t));
       }

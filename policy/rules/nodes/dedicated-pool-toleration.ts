@@ -1,7 +1,7 @@
 import { celList, celString, copyRules, GUARDRAIL_RULE_ANNOTATION, NAMESPACE_NAME_LABEL, POD_CARRIERS, POD_VARIABLES } from '../../admission';
 import { join, podSitesIn } from '../../pod-spec';
 import { KubeObject, Rule, Violation } from '../../types';
-import { declaredPools, POOL_ANNOTATION, POOL_TAINT_KEY, toleratesPool } from './pools';
+import { declaredPool, declaredPools, POOL_ANNOTATION, POOL_TAINT_KEY, PoolDeclaration, poolDeclarations, toleratesPool } from './pools';
 
 const RULE_ID = 'nodes/dedicated-pool-toleration';
 
@@ -63,7 +63,7 @@ export const dedicatedPoolToleration: Rule = {
   title: 'Only the namespaces a dedicated node pool allows may tolerate its taint',
   severity: 'high',
   waivable: false,
-  rationale: 'A dedicated pool isolates sensitive workloads on their own nodes; a pod from another namespace that tolerates the taint lands next to them and shares their kernel. A toleration of every pool (operator Exists) also tolerates pools declared in another chart or added later, which no check at synth can see.',
+  rationale: 'A dedicated pool isolates sensitive workloads on their own nodes; a pod from another namespace that tolerates the taint lands next to them and shares their kernel. A toleration of every pool (operator Exists) also tolerates pools declared in another chart or added later, which no check at synth can see. A pool is declared by its admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBinding; when several declare one pool, only the namespaces all of them allow may use it (each binding is enforced on its own), and a pool declared with two different lists is flagged.',
   remediation: 'Remove the toleration, or place the workload on the pool (pool.place(workload): operator Equal with the pool\'s name), adding the namespace to the pool\'s allowedNamespaces if it really belongs there.',
   manifestRemediation: 'Remove the toleration of bulwark.dev/dedicated from spec.tolerations (operator Exists tolerates every pool), unless the namespace is one the pool\'s ValidatingAdmissionPolicyBinding allows.',
   references: [
@@ -91,6 +91,8 @@ export const dedicatedPoolToleration: Rule = {
   check(object, context): Violation[] {
     const ns = object.metadata?.namespace ?? 'default';
     const pools = context.memo('nodes/declared-pools', () => declaredPools(context.ofKind('ValidatingAdmissionPolicyBinding')));
+    const pool = declaredPool(object);
+    if (pool !== undefined) return conflictingDeclarations(pool, context.memo('nodes/pool-declarations', () => poolDeclarations(context.ofKind('ValidatingAdmissionPolicyBinding'))), pools);
     return podSitesIn(object, context).flatMap((site) => {
       const tolerations: any[] = Array.isArray(site.spec.tolerations) ? site.spec.tolerations : [];
       return tolerations.flatMap((t, i): Violation[] => {
@@ -116,3 +118,20 @@ export const dedicatedPoolToleration: Rule = {
     });
   },
 };
+
+/**
+ * A pool declared by several bindings that allow different namespaces: the engine allows only the
+ * namespaces all of them allow (declaredPools), but two lists mean one of them is wrong, or was
+ * added to open the pool to someone. Flagged on each binding of the pool.
+ */
+function conflictingDeclarations(pool: string, declarations: ReadonlyMap<string, readonly PoolDeclaration[]>, pools: ReadonlyMap<string, readonly string[]>): Violation[] {
+  const mine = declarations.get(pool) ?? [];
+  const lists = new Set(mine.map((d) => JSON.stringify([...d.allowed].sort())));
+  if (lists.size < 2) return [];
+  const described = mine.map((d) => `"${d.binding.metadata?.name}" allows ${d.allowed.length > 0 ? d.allowed.join(', ') : 'none'}`).join('; ');
+  return [{
+    path: 'spec.matchResources.namespaceSelector',
+    reason: 'dedicated pool declared twice',
+    detail: `dedicated pool "${pool}" is declared by ${mine.length} ValidatingAdmissionPolicyBindings with different namespaces (${described}); only the namespaces all of them allow (${(pools.get(pool) ?? []).join(', ') || 'none'}) may tolerate it: declare each pool once`,
+  }];
+}

@@ -21,6 +21,11 @@ function reservedKey(key: string): boolean {
  * matchLabels entry, or In/Exists expression, on a key outside the reserved prefixes. An empty
  * selector selects every ClusterRole (cluster-admin included); NotIn and DoesNotExist also match
  * every role that lacks the key; a reserved key matches built-in roles by design.
+ *
+ * "Built-in roles never carry a label of your own" holds because nothing can put one there: a
+ * manifest that redefines a built-in role is refused outright (rbac/no-builtin-rbac-changes, not
+ * waivable), and through the API an update of a ClusterRole needs every permission it grants
+ * (RBAC escalation prevention), which for cluster-admin is everything.
  */
 export function selectsBuiltinRoles(selector: unknown): string | undefined {
   if (selector === null || typeof selector !== 'object' || Array.isArray(selector)) return 'is not a label selector: the API server decodes it as an empty one, which selects every ClusterRole';
@@ -44,8 +49,9 @@ export const noAggregationToBuiltin: Rule = {
     + 'into the built-in admin, edit or view role: one labelled ClusterRole silently widens what every subject bound to those roles may do, '
     + 'in every namespace, without touching a binding. The other way round, an aggregationRule whose selector matches the built-in roles '
     + '(a reserved label such as kubernetes.io/bootstrapping or aggregate-to-*, an empty selector, or only NotIn/DoesNotExist expressions) '
-    + 'copies their rules, up to cluster-admin, into a role whose name no other rule recognises. Labels on a namespaced Role are not '
-    + 'aggregated by anything and are not flagged.',
+    + 'copies their rules, up to cluster-admin, into a role whose name no other rule recognises. A selector requiring a label of your own '
+    + 'is safe because no built-in role can carry it: rbac/no-builtin-rbac-changes refuses manifests that redefine one, and through the '
+    + 'API changing one needs every permission it grants. Labels on a namespaced Role are not aggregated by anything and are not flagged.',
   remediation: 'Grant custom-resource access through a LeastPrivilegeRole bound where needed; to aggregate your own roles, select only a label under your own domain (for example rbac.example.com/aggregate-to-monitoring) with matchLabels, In or Exists.',
   manifestRemediation: 'Remove the rbac.authorization.k8s.io/aggregate-to-admin, -edit and -view labels, and in aggregationRule.clusterRoleSelectors select only labels under your own domain with matchLabels, In or Exists.',
   references: [

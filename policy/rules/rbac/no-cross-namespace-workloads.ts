@@ -1,5 +1,5 @@
 import { Rule, Violation } from '../../types';
-import { boundRole, grants, isBinding, roleRules, serviceAccountNamespaces } from './rbac-rules';
+import { boundRoles, grants, isBinding, roleRules, serviceAccountNamespaces } from './rbac-rules';
 
 const WORKLOADS: Array<[string, string]> = [
   ['', 'pods'], ['apps', 'deployments'], ['apps', 'statefulsets'], ['apps', 'daemonsets'], ['apps', 'replicasets'],
@@ -21,11 +21,10 @@ export const noCrossNamespaceWorkloads: Rule = {
   ],
   check(object, context): Violation[] {
     if (!isBinding(object)) return [];
-    const role = boundRole(object, context);
-    if (!role) return [];
     // Creating a pod, or changing a workload's template, runs code under any ServiceAccount there.
-    const creates = roleRules(role).some((r) => WORKLOADS.some(([g, res]) => ['create', 'update', 'patch'].some((v) => grants(r, g, res, v))));
-    if (!creates) return [];
+    // Every role of that name counts: which one the cluster keeps depends on the order of apply.
+    const role = boundRoles(object, context).find((candidate) => roleRules(candidate).some((r) => WORKLOADS.some(([g, res]) => ['create', 'update', 'patch'].some((v) => grants(r, g, res, v)))));
+    if (!role) return [];
     const target = object.kind === 'ClusterRoleBinding' ? '*' : object.metadata?.namespace;
     return (Array.isArray(object.subjects) ? object.subjects : []).flatMap((s: any, i: number) => {
       const home = serviceAccountNamespaces(s, object.metadata?.namespace);

@@ -69,20 +69,35 @@ export function serviceAccountNamespaces(subject: any, bindingNamespace: string 
   return undefined;
 }
 
-/** The Role or ClusterRole a binding refers to, when it is among the objects (looked up in an index built once). */
+/** The Role or ClusterRole a binding refers to, when it is among the objects (the first of boundRoles). */
 export function boundRole(binding: KubeObject, context: RuleContext): KubeObject | undefined {
+  return boundRoles(binding, context)[0];
+}
+
+/**
+ * Every rbac.authorization.k8s.io/v1 Role or ClusterRole among the objects with the name a
+ * binding refers to (looked up in an index built once). Only v1 counts: another version is not
+ * served, so a harmless look-alike of another version never stands in for the real role. When
+ * several share the name, which one the cluster keeps depends on the order they are applied in:
+ * rules judging the binding must judge them all.
+ */
+export function boundRoles(binding: KubeObject, context: RuleContext): readonly KubeObject[] {
   const ref = binding.roleRef ?? {};
   const roles = context.memo('rbac/roles-by-ref', () => {
-    const index = new Map<string, KubeObject>();
+    const index = new Map<string, KubeObject[]>();
     for (const o of [...context.ofKind('Role'), ...context.ofKind('ClusterRole')]) {
-      if (!isRole(o)) continue;
+      if (o.apiVersion !== RBAC_V1) continue;
       const key = roleKey(o.kind, o.kind === 'ClusterRole' ? undefined : o.metadata?.namespace, o.metadata?.name);
-      if (!index.has(key)) index.set(key, o);
+      const list = index.get(key);
+      if (list) list.push(o); else index.set(key, [o]);
     }
     return index;
   });
-  return roles.get(roleKey(ref.kind, ref.kind === 'ClusterRole' ? undefined : binding.metadata?.namespace, ref.name));
+  return roles.get(roleKey(ref.kind, ref.kind === 'ClusterRole' ? undefined : binding.metadata?.namespace, ref.name)) ?? [];
 }
+
+/** The RBAC API version the API server serves (v1beta1 and v1alpha1 were removed in Kubernetes 1.22). */
+export const RBAC_V1 = 'rbac.authorization.k8s.io/v1';
 
 function roleKey(kind: unknown, namespace: unknown, name: unknown): string {
   return JSON.stringify([kind, namespace ?? null, name]);

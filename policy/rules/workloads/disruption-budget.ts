@@ -19,7 +19,7 @@ export const disruptionBudget: Rule = {
     return podSitesIn(object, context).flatMap((site) => {
       const replicas = replicasOf(object, site, context);
       if (!replicas || replicas.count < 2) return [];
-      const covered = (selectorsByNamespace(context, 'PodDisruptionBudget', (o) => o.spec?.selector).get(ns)?.selecting(site.metadata.labels ?? {}).length ?? 0) > 0;
+      const covered = (selectorsByNamespace(context, 'policy/v1', 'PodDisruptionBudget', (o) => o.spec?.selector).get(ns)?.selecting(site.metadata.labels ?? {}).length ?? 0) > 0;
       return covered ? [] : [{ path: replicas.path, reason: 'no PodDisruptionBudget', detail: `${replicas.count} replicas but no PodDisruptionBudget selects the pods` }];
     });
   },

@@ -1,5 +1,5 @@
-import { join, podSitesIn, PodSpecSite } from '../../pod-spec';
-import { Rule, Violation } from '../../types';
+import { isKnownPodKind, join, podSitesIn, PodSpecSite } from '../../pod-spec';
+import { KubeObject, Rule, Violation } from '../../types';
 
 /** Kinds that run indefinitely: a container without probes there is restarted blind and served blind. */
 const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController']);
@@ -19,7 +19,7 @@ export const probes: Rule = {
     { source: 'Checkov', id: 'CKV_K8S_8, CKV_K8S_9' },
   ],
   check(object, context): Violation[] {
-    return podSitesIn(object, context).filter((site) => longRunning(object.kind, site)).flatMap((site) => {
+    return podSitesIn(object, context).filter((site) => longRunning(object, site)).flatMap((site) => {
       const containers: any[] = Array.isArray(site.spec.containers) ? site.spec.containers : [];
       return containers.flatMap((c, i) => {
       const missing = ['livenessProbe', 'readinessProbe'].filter((p) => c?.[p] == null);
@@ -35,6 +35,6 @@ export const probes: Rule = {
 };
 
 /** A known long-running kind, or a pod spec found in another kind whose owner keeps replicas (an Argo Rollout). */
-function longRunning(kind: string, site: PodSpecSite): boolean {
-  return LONG_RUNNING.has(kind) || (site.discovered === true && typeof site.owner?.value?.replicas === 'number');
+function longRunning(object: KubeObject, site: PodSpecSite): boolean {
+  return (LONG_RUNNING.has(object.kind) && isKnownPodKind(object)) || (site.discovered === true && typeof site.owner?.value?.replicas === 'number');
 }
