@@ -1,6 +1,6 @@
 /**
  * Jest matchers for users' own tests:
- *   import '@bulwark/policy/testing'  (or '../policy/testing' inside this repo)
+ *   import 'bulwark/testing'  (or '../policy/testing' inside this repo)
  *   expect(manifests).toPassPodSecurity('restricted', '1.36');
  *   expect(manifests).toHaveNoFindings();
  * `manifests` is an array of objects, a YAML or JSON string (multi-document, read exactly as kubectl
