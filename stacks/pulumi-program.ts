@@ -2,6 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { BulwarkApp, Environment } from '../constructs';
 import { KubeObject } from '../policy';
+import { flattenLists } from '../policy/engine';
 import { buildApp } from './app';
 import { helloCluster } from './reference/hello';
 
@@ -34,7 +35,20 @@ export function resourceClassFor(apiVersion: string, kind: string): ResourceClas
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
   const module = group === '' ? 'core' : group.split('.')[0];
   const ctor = (k8s as any)[module]?.[version]?.[kind];
-  return typeof ctor === 'function' && ctor.prototype instanceof pulumi.CustomResource ? ctor : undefined;
+  // The class must be exactly this apiVersion's: "rbac.evil.io/v1" must not become the real
+  // rbac.authorization.k8s.io ClusterRoleBinding the engine never judged as one.
+  const token = `kubernetes:${group === '' ? `core/${version}` : apiVersion}:${kind}`;
+  return typeof ctor === 'function' && ctor.prototype instanceof pulumi.CustomResource && ctor.__pulumiType === token ? ctor : undefined;
+}
+
+/**
+ * Bulwark registers whole objects only. The SDK's *Patch kinds (server-side apply patches onto
+ * objects someone else owns) are no kind the API server serves and no rule judges: refused.
+ */
+function assertDeployable(chart: string, o: KubeObject): void {
+  if (/Patch$/.test(o.kind) && (k8s as any)[o.apiVersion.includes('/') ? o.apiVersion.split('/')[0].split('.')[0] : 'core']) {
+    throw new Error(`chart "${chart}": ${o.apiVersion} ${o.kind} ${o.metadata?.name ?? ''} is a Pulumi patch resource, which would change an object outside the checked App. Declare the whole object instead.`);
+  }
 }
 
 /** A deployable secret the program adds from stack configuration (never part of the cdk8s output). */
@@ -65,10 +79,12 @@ export class BulwarkChartComponent extends pulumi.ComponentResource {
  */
 export function registerApp(app: BulwarkApp, options: { provider?: k8s.Provider; extra?: ReadonlyArray<{ chart: string; object: KubeObject }> } = {}): RegisteredObject[] {
   const charts = app.synthesizeCharts();
+  // Lists are registered as kubectl applies them: their items (flattenLists reads them as kubectl does).
   const entries = [
-    ...charts.flatMap((c) => c.objects.map((o) => ({ chart: c.chart.node.id, object: o.json }))),
+    ...charts.flatMap((c) => flattenLists(c.objects.map((o) => o.json)).map((object) => ({ chart: c.chart.node.id, object }))),
     ...(options.extra ?? []),
   ];
+  for (const e of entries) assertDeployable(e.chart, e.object);
   const components = new Map<string, BulwarkChartComponent>();
   const component = (chart: string) => {
     let c = components.get(chart);

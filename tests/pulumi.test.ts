@@ -62,3 +62,25 @@ test('a value given as a Pulumi secret stays secret and never reaches the cdk8s 
   expect(dist).not.toContain('c2VjcmV0');
   expect(dist).not.toContain('dockerconfigjson');
 });
+
+describe('red-team regressions on the Pulumi path', () => {
+  const { resourceClassFor } = jest.requireActual('../stacks/pulumi-program');
+  test('a look-alike API group never becomes the real typed resource', () => {
+    expect(resourceClassFor('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding')).toBeDefined();
+    expect(resourceClassFor('rbac.evil.io/v1', 'ClusterRoleBinding')).toBeUndefined();
+    expect(resourceClassFor('networking.example.com/v1', 'Ingress')).toBeUndefined();
+    expect(resourceClassFor('v1', 'Pod')).toBeDefined();
+  });
+  test('patch kinds are refused, and list items are registered as kubectl applies them', async () => {
+    const { registerApp } = jest.requireActual('../stacks/pulumi-program');
+    const { ApiObject, Chart } = jest.requireActual('cdk8s');
+    const { newApp } = jest.requireActual('./helpers');
+    const app = newApp();
+    new ApiObject(new Chart(app, 'p'), 'patch', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicyPatch', metadata: { name: 'default-deny', namespace: 'team-b' }, spec: { podSelector: {} } });
+    expect(() => registerApp(app)).toThrow(/NetworkPolicyPatch default-deny is a Pulumi patch resource/);
+    const listApp = newApp();
+    new ApiObject(new Chart(listApp, 'l'), 'list', { apiVersion: 'v1', kind: 'ConfigMapList', items: [{ metadata: { name: 'a', namespace: 'team-a' }, data: { k: 'v' } }] });
+    const registered = registerApp(listApp);
+    expect(registered.map((r: any) => `${r.object.kind} ${r.object.metadata.name}`)).toEqual(['ConfigMap a']);
+  });
+});
