@@ -102,6 +102,14 @@ export class BulwarkApp extends App {
     this.node.addValidation({ validate: () => (this.synthesizing ? [] : problems(this, this.render())) });
   }
 
+  /**
+   * Problems with how the App is composed, beyond the rule catalog (a blueprint refuses a team's
+   * object outside the team's namespaces). Checked with everything else at synth. @default none
+   */
+  public compositionProblems(_charts: readonly SynthesizedChart[]): string[] {
+    return [];
+  }
+
   /** The minor a BulwarkChart targets when it does not set one. */
   public get defaultKubernetesVersion(): string {
     return this.explicitVersion ?? DEFAULT_KUBERNETES_VERSION;
@@ -294,6 +302,7 @@ function problems(app: BulwarkApp, charts: readonly SynthesizedChart[]): string[
   }
   const { findings, versionErrors } = evaluateApp(app, charts);
   out.push(...versionErrors);
+  out.push(...app.compositionProblems(charts));
   const bad = unwaived(findings);
   if (bad.length > 0) {
     const text = formatFindings(bad, { constructPathOf: (f) => paths.get(identityOfRef(f)) });

@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import {
   BulwarkApp, BulwarkAppProps, BulwarkChart, BulwarkChartProps, BulwarkError, ClusterGuardrails, ClusterGuardrailsProps, ContainerResources,
   ControlPlane, ControlPlaneProps, DedicatedNodePool, DedicatedNodePoolProps, Environment, IsolatedNamespace, IsolatedNamespaceProps,
-  LeastPrivilegeRole, RoleSubject,
+  LeastPrivilegeRole, RoleSubject, SynthesizedChart,
 } from '../constructs';
 import { assertDnsLabel } from '../constructs/errors';
 import { ACCEPTS_FROM_ANNOTATION, CONNECTS_TO_ANNOTATION, TEAM_LABEL } from '../policy/rules/network/cross-team-traffic';
@@ -72,7 +72,44 @@ export class ClusterBlueprint extends BulwarkApp {
   public get teams(): readonly TeamStack[] {
     return [...this.teamStacks.values()];
   }
+
+  /**
+   * A team writes only into its own namespaces: a namespaced object of a TeamStack (or of a chart
+   * inside it) must live in one of the team's namespaces, and a team declares nothing
+   * cluster-scoped; every chart of the cluster belongs to the platform or to a team.
+   */
+  public override compositionProblems(charts: readonly SynthesizedChart[]): string[] {
+    const out: string[] = [];
+    // Not instanceof: cdk8s makes instanceof of any Chart subclass true for every chart.
+    const ownerOf = (c: IConstruct): { team?: TeamStack } | undefined => {
+      for (let s: IConstruct | undefined = c; s; s = s.node.scope) {
+        if ((s as any)[TEAM_SYMBOL]) return { team: s as TeamStack };
+        if ((s as any)[PLATFORM_SYMBOL]) return {};
+      }
+      return undefined;
+    };
+    for (const c of charts) {
+      const owner = ownerOf(c.chart);
+      if (!owner) {
+        out.push(`chart "${c.chart.node.path}" belongs to neither the platform nor a team of ClusterBlueprint "${this.name}": add it inside a TeamStack (its namespaces) or the PlatformStack.`);
+        continue;
+      }
+      if (!owner.team) continue;
+      const team = owner.team;
+      const own = new Set(team.namespaces.map((n) => n.name));
+      for (const o of c.objects) {
+        const ns = o.json.metadata?.namespace;
+        const where = `${o.json.kind} ${ns ? `${ns}/` : ''}${o.json.metadata?.name} (construct ${o.apiObject.node.path})`;
+        if (ns === undefined && o.json.kind !== 'Namespace') out.push(`${where} is cluster-scoped or names no namespace, but team "${team.team}" may only write into its namespaces (${[...own].join(', ')}). Cluster-wide objects belong to the PlatformStack.`);
+        else if (o.json.kind === 'Namespace' ? !own.has(o.json.metadata?.name ?? '') : !own.has(ns!)) out.push(`${where} is outside team "${team.team}"'s namespaces (${[...own].join(', ')}). A team writes only into its own namespaces.`);
+      }
+    }
+    return out;
+  }
 }
+
+const TEAM_SYMBOL = Symbol.for('bulwark.TeamStack');
+const PLATFORM_SYMBOL = Symbol.for('bulwark.PlatformStack');
 
 export interface PlatformStackProps extends BulwarkChartProps {
   readonly guardrails?: ClusterGuardrailsProps;
@@ -86,6 +123,7 @@ export class PlatformStack extends BulwarkChart {
 
   constructor(scope: Construct, id: string, props: PlatformStackProps = {}) {
     super(scope, id, props);
+    Object.defineProperty(this, PLATFORM_SYMBOL, { value: true });
     this.guardrails = new ClusterGuardrails(this, 'guardrails', props.guardrails);
     if (props.controlPlane) this.controlPlane = new ControlPlane(this, 'control-plane', props.controlPlane);
   }
@@ -155,6 +193,7 @@ export class TeamStack extends BulwarkChart {
 
   constructor(scope: Construct, id: string, props: TeamStackProps) {
     super(scope, id, props);
+    Object.defineProperty(this, TEAM_SYMBOL, { value: true });
     const who = `TeamStack "${id}"`;
     this.team = props.team ?? id;
     assertDnsLabel(who, 'team', this.team);

@@ -100,3 +100,20 @@ test('the platform holds the guardrails and dedicated pools; a team is refused a
   expect(() => bp.addTeam('x', { namespaces: ['x'], group: 'system:authenticated' })).toThrow(/group "system:authenticated" is not a group of your identity provider \(rule rbac\/no-catch-all-subjects\)/);
   expect(() => bp.addTeam('payments', { namespaces: ['payments-2'], group: 'oidc:p' })).toThrow(/addTeam "payments" is added twice|There is already a Construct with name 'payments'/);
 });
+
+test('a team writes only into its own namespaces; charts belong to the platform or a team', () => {
+  const { bp } = twoTeams();
+  const { ApiObject, Chart } = jest.requireActual('cdk8s');
+  // The shop team binding its own ServiceAccount into the payments namespace, and a policy there.
+  new ApiObject(bp.teams[0], 'sneaky-binding', {
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'x', namespace: 'payments' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'gitops-deployer' }, subjects: [{ kind: 'ServiceAccount', name: 'web', namespace: 'shop-web' }],
+  });
+  new ApiObject(bp.teams[0], 'cluster-thing', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'shop-reader' }, rules: [] });
+  new ApiObject(new Chart(bp, 'stray'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'payments' } });
+  let err = '';
+  try { bp.synthesizeCharts(); } catch (e) { err = (e as Error).message; }
+  expect(err).toContain('RoleBinding payments/x (construct shop/sneaky-binding) is outside team "shop"\'s namespaces (shop-web)');
+  expect(err).toContain('ClusterRole shop-reader (construct shop/cluster-thing) is cluster-scoped or names no namespace, but team "shop" may only write into its namespaces (shop-web)');
+  expect(err).toContain('chart "stray" belongs to neither the platform nor a team of ClusterBlueprint "test"');
+});
