@@ -1,5 +1,5 @@
 /**
- * The scanner conformance suite (part of npm run test:e2e): kube-score, Checkov and
+ * The scanner conformance suite (part of npm run test:e2e): kube-score, Checkov, Trivy and
  * netpol-analyzer, built or installed by tools/build.sh into ~/.cache/bulwark.
  */
 const path = require('path');

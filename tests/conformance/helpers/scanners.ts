@@ -1,6 +1,7 @@
 /**
  * The scanners users already trust, run on every synthesized stack with every check enabled.
  * Binaries come from tools/build.sh (Go module proxy, or PyPI for Checkov) in ~/.cache/bulwark.
+ * Trivy runs offline with the checks embedded in its pinned release (see trivy()).
  * A finding passes only when a Bulwark Waiver on that object names a rule whose references cite
  * the tool's own check id.
  */
@@ -8,6 +9,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as yaml from 'js-yaml';
 import { toYamlStream } from '../../../constructs/manifest-yaml';
 import { CATALOG_BY_ID, KubeObject, readWaivers, WaiverSpec } from '../../../policy';
 import { BulwarkApp, BulwarkChart } from '../../../constructs';
@@ -105,6 +107,61 @@ export function checkov(stack: SynthesizedStack): ScanReport {
   });
   const checks = new Set([...failed, ...passed].map((c: any) => c.check_id));
   return { tool: 'Checkov', version: readVersions().CHECKOV_VERSION, checksRun: checks.size, findings };
+}
+
+/** Trivy's own cache beside bin/: never ~/.cache/trivy, where a downloaded checks bundle could sit. */
+export function trivyCacheDir(): string {
+  return path.join(path.dirname(binDir()), 'trivy-cache');
+}
+
+/**
+ * `trivy config` (its Kubernetes misconfiguration checks, KSV ids) on the stack's directory,
+ * offline: --skip-check-update with an empty cache of our own means the checks embedded in the
+ * pinned release, and nothing is fetched (v0.57.1's config command has no vulnerability DB, so
+ * no --skip-db-update / --offline-scan to give it). It runs in the stack's directory so that no
+ * .trivyignore or trivy.yaml of the caller's working directory can hide a finding, and with
+ * --include-non-failures so that the checks that passed are counted too.
+ */
+export function trivy(stack: SynthesizedStack): ScanReport {
+  const cacheDir = trivyCacheDir();
+  fs.mkdirSync(cacheDir, { recursive: true });
+  // Only our TRIVY_* settings: none of the caller's (a TRIVY_CHECKS_BUNDLE_REPOSITORY, a TRIVY_SEVERITY) applies.
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TRIVY_')));
+  Object.assign(env, { TRIVY_SKIP_CHECK_UPDATE: 'true', TRIVY_NO_PROGRESS: 'true', TRIVY_CACHE_DIR: cacheDir });
+  const run = spawnSync(path.join(binDir(), 'trivy'), ['config', '--skip-check-update', '--cache-dir', cacheDir,
+    '--module-dir', path.join(cacheDir, 'modules'), '--misconfig-scanners', 'kubernetes', '--include-non-failures',
+    '--format', 'json', '--quiet', '--exit-code', '0', '.'], { cwd: stack.dir, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (run.status !== 0) throw new Error(`trivy config failed (${run.status ?? run.signal}): ${run.stderr}`);
+  const results = (JSON.parse(run.stdout).Results ?? []) as any[];
+  const checks = new Set<string>();
+  const findings: ScanFinding[] = [];
+  for (const r of results) {
+    // Trivy reports file lines; the object is the YAML document of the file that holds the finding.
+    const docs = documentsOf(path.join(stack.dir, r.Target));
+    for (const m of r.Misconfigurations ?? []) {
+      checks.add(m.ID);
+      if (m.Status !== 'FAIL') continue;
+      const doc = docs.find((d) => m.CauseMetadata?.StartLine >= d.start && m.CauseMetadata?.StartLine <= d.end) ?? (docs.length === 1 ? docs[0] : undefined);
+      if (!doc) throw new Error(`trivy: cannot place ${m.ID} at ${r.Target}:${m.CauseMetadata?.StartLine} in a document`);
+      const kind = String(doc.object.kind); const namespace = doc.object.metadata?.namespace; const name = String(doc.object.metadata?.name);
+      findings.push({ tool: 'Trivy', check: m.ID, kind, namespace, name, message: m.Message || m.Title, waiver: waiverFor('Trivy', m.ID, kind, namespace, name, stack.objects) });
+    }
+  }
+  return { tool: 'Trivy', version: readVersions().TRIVY_VERSION, checksRun: checks.size, findings };
+}
+
+/** The YAML documents of a file with their 1-based line ranges, split as Trivy splits them. */
+function documentsOf(file: string): { start: number; end: number; object: KubeObject }[] {
+  const parts = fs.readFileSync(file, 'utf8').split(/^---\r?\n/m);
+  const out: { start: number; end: number; object: KubeObject }[] = [];
+  let line = 1;
+  for (const part of parts) {
+    const lines = part.split('\n').length;
+    const object = yaml.load(part) as KubeObject | undefined;
+    if (object) out.push({ start: line, end: line + lines - 1, object });
+    line += lines;
+  }
+  return out;
 }
 
 export interface Connectivity {
