@@ -16,7 +16,8 @@ import { api, applyAll, pathOf } from './helpers/kube';
 
 const ROOT = path.resolve(process.cwd());
 const NS = 'scan-drift';
-const REGISTRY = 'registry.example.com/scan';
+// A registry the shared cluster's guardrails trust (the reference cluster's, applied by other suites).
+const REGISTRY = 'registry.example.com/shop/scan';
 const GROUP = 'bulwark:scanners';
 
 /** The blueprint: one isolated namespace, a Deployment with a grant, its Service and policies. */
