@@ -426,10 +426,11 @@ if (presentChecks.length) {
 const otherRows = WORKLOADS.filter((w) => w.size === undefined && !w.name.startsWith('check/') && cases.some((c) => c.name === w.name));
 if (otherRows.length) {
   out.push('### Other workloads', '');
-  out.push(table(['workload', 'objects', `ms ${base}`, 'ms now', `now/${base}`, `peak RSS MB ${base}`, 'peak RSS MB now'], otherRows.map((w) => {
+  out.push(table(['workload', `objects (${base} / now when they differ)`, `ms ${base}`, 'ms now', `now/${base}`, `peak RSS MB ${base}`, 'peak RSS MB now'], otherRows.map((w) => {
     const [b, n] = [stat(w.name, 'baseline'), stat(w.name, 'now')];
     na(w.name, 'baseline', b); na(w.name, 'now', n);
-    return [w.name, String(n.objects ?? b.objects ?? 'n/a'), fmtMs(b), fmtMs(n), ratio(n, b), fmtMB(b), fmtMB(n)];
+    const objects = b.objects !== undefined && n.objects !== undefined && b.objects !== n.objects ? `${b.objects} / ${n.objects}` : String(n.objects ?? b.objects ?? 'n/a');
+    return [w.name, objects, fmtMs(b), fmtMs(n), ratio(n, b), fmtMB(b), fmtMB(n)];
   })), '');
 }
 if (testsResult) out.push(`\`npm test\` wall time (once, after the measurements, not asserted): ${(testsResult.wallMs / 1000).toFixed(1)} s, exit ${testsResult.exitCode}`, '');
