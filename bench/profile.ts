@@ -89,7 +89,9 @@ function summarise(profile: CpuProfile, roots: string[]): string {
   const pct = (n: number) => `${((100 * n) / count).toFixed(1)}%`;
   const list = (m: Map<string, number>, n: number) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n);
   const out: string[] = [];
-  out.push(`${count} samples over ${ms.toFixed(0)} ms of the timed run (${workloadName}${ref ? ` at ${ref}` : ''}).`, '');
+  const head = execFileSync('git', ['rev-parse', '--short', ref || 'HEAD'], { cwd: current, encoding: 'utf8' }).trim();
+  const dirty = !ref && execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: current, encoding: 'utf8' }).trim().length > 0;
+  out.push(`${count} samples over ${ms.toFixed(0)} ms of the timed run (${workloadName} at ${head}${dirty ? ' with uncommitted changes' : ''}).`, '');
   out.push('| inclusive | self | frame |', '| --- | --- | --- |');
   for (const [k, v] of list(inclusive, top)) out.push(`| ${pct(v)} | ${pct(self.get(k) ?? 0)} | \`${k}\` |`);
   out.push('', '| self | frame |', '| --- | --- |');
