@@ -255,6 +255,7 @@ function cleanup(): void {
 process.on('SIGINT', () => { cleanup(); process.exit(130); });
 
 const started = new Date();
+const headAtStart = git('rev-parse', 'HEAD');
 const loadStart = os.loadavg();
 let testsResult: { wallMs: number; exitCode: number | null; log?: string } | undefined;
 
@@ -463,7 +464,7 @@ for (const [label, name] of [['kube-score', 'process/kube-score'], ['Checkov', '
 if (targets.length) out.push('Targets (issue "Platform scale"):', '', ...targets.map((t) => `- ${t}`), '');
 
 out.push(`Medians over ${rounds} rounds (one child process per round and case; synth at 10/100/1,000 workloads times ${[10, 100, 1000].map((n) => WORKLOADS.find((w) => w.size === n && w.series.startsWith('synth/'))!.iterations).join('/')} runs per process, the median of which counts). ` +
-  `"now" is the working tree at ${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no').length ? ' (with uncommitted changes)' : ''}; ${baselineSha ? `baseline ${ref} (${baselineSha})` : 'no baseline'}. ` +
+  `"now" is the working tree at ${headAtStart.slice(0, 7)}${git('rev-parse', 'HEAD') !== headAtStart ? ` to ${git('rev-parse', '--short', 'HEAD')} (HEAD moved during the run)` : ''}${git('status', '--porcelain', '--untracked-files=no').length ? ' (with uncommitted changes)' : ''}; ${baselineSha ? `baseline ${ref} (${baselineSha})` : 'no baseline'}. ` +
   `(n=k): only k rounds ran (timeout ${timeoutS} s per process, or more than ${budgetS} s spent). n/a: the workload does not exist or fails in that tree.`);
 if (notes.length || unavailable.length) out.push('', 'Notes:', '', ...[...notes, ...unavailable].map((n) => `- ${n}`));
 process.stdout.write(`${out.join('\n')}\n`);
@@ -471,7 +472,7 @@ process.stdout.write(`${out.join('\n')}\n`);
 const results = {
   date: started.toISOString(),
   finished: new Date().toISOString(),
-  git: { head: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain', '--untracked-files=no').split('\n').filter(Boolean) },
+  git: { headAtStart, head: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain', '--untracked-files=no').split('\n').filter(Boolean) },
   baseline: baselineSha ? { ref, sha: git('rev-parse', ref) } : undefined,
   machine: {
     cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemMB: Math.round(os.totalmem() / 2 ** 20), platform: `${os.platform()} ${os.release()}`,
