@@ -114,7 +114,7 @@ export const TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 export const TOKEN_EXPIRATION_SECONDS = 3600;
 
 /** Label and annotation keys Bulwark owns on a pod: selectors, sensitivity, waivers. */
-const RESERVED_KEY = /^(app\.kubernetes\.io\/(name|instance)|bulwark\.dev\/.*|cdk8s\.io\/.*|pod-security\.kubernetes\.io\/.*|(container\.)?(apparmor|seccomp)\.security\.(beta\.|alpha\.)?kubernetes\.io\/.*)$/;
+const RESERVED_KEY = /^(app\.kubernetes\.io\/(name|instance)|bulwark\.dev\/.*|cdk8s\.io\/.*|pod-security\.kubernetes\.io\/.*|(container\.)?(apparmor|seccomp)\.security\.(beta\.|alpha\.)?kubernetes\.io\/.*|io\.kubernetes\.cri-o\..*|run\.oci\..*|io\.katacontainers\..*)$/i;
 
 const LONG_RUNNING: readonly WorkloadKind[] = ['Deployment', 'StatefulSet'];
 

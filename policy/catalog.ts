@@ -5,6 +5,7 @@ import { noPodSecurityDowngrade } from './rules/namespaces/no-pod-security-downg
 import { podSecurityLabels } from './rules/namespaces/pod-security-labels';
 import { dedicatedPoolToleration } from './rules/nodes/dedicated-pool-toleration';
 import { noNodeName } from './rules/nodes/no-node-name';
+import { noRuntimeAnnotations } from './rules/workloads/no-runtime-annotations';
 import { sensitiveOnDedicatedPool } from './rules/nodes/sensitive-on-dedicated-pool';
 import { noAllowAllIngress } from './rules/network/no-allow-all-ingress';
 import { noExternalIps } from './rules/network/no-external-ips';
@@ -55,7 +56,7 @@ export const RECOMMENDED_RULES: readonly Rule[] = [
   noMetadataEgress, noAllowAllIngress, noExternalServices, noExternalIps, ingressTls, crossTeamTraffic,
   noWildcards, noEscalationVerbs, noExecAttach, secretsByName, noPrivilegedBindings, noSensitiveApis,
   noSystemRoleBindings, noAggregationToBuiltin, noCatchAllSubjects, noNamespaceNodeMutation, noAdmissionPolicyChanges, noSecretCreation,
-  noCrossNamespaceWorkloads, dedicatedPoolToleration, sensitiveOnDedicatedPool, noNodeName,
+  noCrossNamespaceWorkloads, dedicatedPoolToleration, sensitiveOnDedicatedPool, noNodeName, noRuntimeAnnotations,
   noBuiltinRbacChanges, noTrafficRedirection, noLongLivedTokens, uncheckableNetworkPolicies, uncheckableContainers,
   noHostPathPersistentVolumes, staticPersistentVolumes,
 ];

@@ -249,6 +249,8 @@ describe('pod metadata, pull secrets, container identity', () => {
     ['labels', { 'bulwark.dev/sensitive': 'false' }],
     ['annotations', { 'bulwark.dev/waivers': '[]' }],
     ['annotations', { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' }],
+    ['annotations', { 'io.kubernetes.cri-o.Devices': '/dev/fuse' }],
+    ['annotations', { 'run.oci.keep_original_groups': '1' }],
   ])('refuses Bulwark\'s own %s key %j', (what, entries) => {
     const { chart, ns } = chartWithNamespace();
     expect(() => new SecureWorkload(chart, 'api', { namespace: ns, podMetadata: { [what]: entries }, containers: [container()] }))
@@ -334,4 +336,12 @@ describe('kinds', () => {
     expect(c.livenessProbe).toEqual({ failureThreshold: 3, httpGet: { path: '/healthz', port: 8443, scheme: 'HTTPS' } });
     expect(c.readinessProbe).toEqual({ failureThreshold: 3, tcpSocket: { port: 8443 } });
   });
+});
+
+test('a runtime annotation on a raw pod template fails synth by rule workloads/no-runtime-annotations', () => {
+  const { chart, ns } = chartWithNamespace();
+  const w = new SecureWorkload(chart, 'api', { namespace: ns, containers: [container()] });
+  const { JsonPatch } = jest.requireActual('cdk8s');
+  w.resource.addJsonPatch(JsonPatch.add('/spec/template/metadata/annotations', { 'io.kubernetes.cri-o.Devices': '/dev/fuse' }));
+  expect(() => synth(chart)).toThrow(/\[workloads\/no-runtime-annotations\] runtime annotation/);
 });
