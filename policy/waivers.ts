@@ -128,6 +128,9 @@ export function writeAdmissionWaivers(waivers: readonly WaiverSpec[], catalog: R
   return Object.fromEntries([...byRule.keys()].sort().map((rule) => [admissionWaiverKey(rule), [...byRule.get(rule)!].sort().join(' ')]));
 }
 
+/** The catalog's rules by their admission-waiver annotation key, built once per catalog. */
+const BY_KEY = new WeakMap<ReadonlyMap<string, RuleMeta>, Map<string, RuleMeta>>();
+
 /**
  * Where an object's CEL-readable waiver annotations disagree with its JSON waivers: a guardrail
  * rule waived in one form and not the other, or with other entries, or an annotation for a rule
@@ -135,9 +138,12 @@ export function writeAdmissionWaivers(waivers: readonly WaiverSpec[], catalog: R
  */
 export function admissionWaiverProblems(object: KubeObject, waivers: readonly WaiverSpec[], catalog: ReadonlyMap<string, RuleMeta>): Array<{ rule: string; key: string; problem: string }> {
   const annotations = object.metadata?.annotations ?? {};
+  // Most objects carry no waiver in either form: then both forms agree, with nothing to compare.
+  if (waivers.length === 0 && !Object.keys(annotations).some((k) => k.startsWith(ADMISSION_WAIVER_PREFIX))) return [];
   const expected = writeAdmissionWaivers(waivers, catalog);
   const problems: Array<{ rule: string; key: string; problem: string }> = [];
-  const byKey = new Map([...catalog.values()].map((r) => [admissionWaiverKey(r.id), r]));
+  let byKey = BY_KEY.get(catalog);
+  if (!byKey) BY_KEY.set(catalog, byKey = new Map([...catalog.values()].map((r) => [admissionWaiverKey(r.id), r])));
   for (const key of Object.keys(annotations).filter((k) => k.startsWith(ADMISSION_WAIVER_PREFIX)).sort()) {
     const rule = byKey.get(key);
     if (!needsAdmissionForm(rule)) {
