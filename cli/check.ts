@@ -8,7 +8,7 @@ import { PACK_NAMES, PackName } from '../policy/packs';
 import { ExternalWaiver } from '../policy/engine';
 import { Severity } from '../policy/types';
 import { parseWaiverFile } from '../policy/waiver-file';
-import { CliIo, CliResult, CommandSpec, helpText, ok, palette, parseCommand, str, strs, usageError } from './args';
+import { CliIo, CliResult, CommandSpec, helpText, ok, palette, Parsed, parseCommand, str, strs, usageError } from './args';
 import { allFindings, Inspection, inspect, Locations, readInputs, SEVERITIES } from './inspect';
 import { formatProblem, renderJson, renderText } from './output';
 import { packageVersion } from './package-paths';
@@ -107,17 +107,33 @@ export function runCheck(argv: readonly string[], io: CliIo = {}): CliResult {
   if (inputs.length === 0) return usageError(CHECK, 'check needs at least one YAML file or directory ("-" reads standard input)');
   const format = formatOf(parsed);
   if (!(FORMATS as readonly string[]).includes(format)) return usageError(CHECK, format);
-  const settings = policySettings(parsed, now);
-  if (typeof settings === 'string') return usageError(CHECK, settings);
-  const namespace = str(parsed, 'namespace');
-  if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) return usageError(CHECK, `--namespace "${namespace}" is not a namespace name`);
+  const read = inspectArguments(CHECK, parsed, now, io, 'check');
+  if ('code' in read) return read;
+  const { inspection, waivers, problems } = read;
+  const stdout = render(inspection, format as Format, io);
+  const unwaived = allFindings(inspection).filter((f) => !f.waiver).length;
+  const stderr = problems.map(formatProblem);
+  if (problems.length > 0) stderr.push(`bulwark: ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}: what is listed above was not checked${waivers?.problems.length ? ' (or, for a waiver, not applied)' : ''}`);
+  return { code: unwaived > 0 ? 1 : problems.length > 0 ? 2 : 0, stdout, stderr: stderr.join('\n') };
+}
 
+/**
+ * What check and report share: the policy options, the waiver file, the inputs read as kubectl
+ * reads them, and one inspection. A CliResult (usage error, nothing to `verb`) when it cannot go on.
+ */
+export function inspectArguments(command: CommandSpec, parsed: Parsed, now: Date, io: CliIo, verb: string):
+  CliResult | { inspection: Inspection; waivers?: ReturnType<typeof readWaiverFile>; problems: ManifestProblem[] } {
+  const inputs = parsed.positionals;
+  const settings = policySettings(parsed, now);
+  if (typeof settings === 'string') return usageError(command, settings);
+  const namespace = str(parsed, 'namespace');
+  if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) return usageError(command, `--namespace "${namespace}" is not a namespace name`);
   const waiverFile = str(parsed, 'waivers');
   const waivers = waiverFile ? readWaiverFile(waiverFile, now) : undefined;
   const read = readInputs(inputs, io.readStdin);
   const problems = [...(waivers?.problems ?? []), ...read.problems];
   if (read.objects.length === 0) {
-    return { code: 2, stdout: '', stderr: [...problems.map(formatProblem), `bulwark: nothing to check: no Kubernetes objects in ${inputs.join(' ')}`].join('\n') };
+    return { code: 2, stdout: '', stderr: [...problems.map(formatProblem), `bulwark: nothing to ${verb}: no Kubernetes objects in ${inputs.join(' ')}`].join('\n') };
   }
   const result = inspect(read.objects.map((o) => ({ object: o.object, source: { file: o.file, line: o.line } })), {
     ...settings,
@@ -125,12 +141,7 @@ export function runCheck(argv: readonly string[], io: CliIo = {}): CliResult {
     ...(waivers ? { waivers: waivers.waivers } : {}),
     now,
   }, new Locations(read.stdinText));
-  const inspection: Inspection = { ...result, problems };
-  const stdout = render(inspection, format as Format, io);
-  const unwaived = allFindings(inspection).filter((f) => !f.waiver).length;
-  const stderr = problems.map(formatProblem);
-  if (problems.length > 0) stderr.push(`bulwark: ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}: what is listed above was not checked${waivers?.problems.length ? ' (or, for a waiver, not applied)' : ''}`);
-  return { code: unwaived > 0 ? 1 : problems.length > 0 ? 2 : 0, stdout, stderr: stderr.join('\n') };
+  return { inspection: { ...result, problems }, waivers, problems };
 }
 
 export function render(inspection: Inspection, format: Format, io: CliIo, drift?: Parameters<typeof renderText>[2]): string {

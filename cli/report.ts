@@ -4,8 +4,7 @@
  */
 import * as fs from 'fs';
 import { CliIo, CliResult, CommandSpec, helpText, ok, parseCommand, str, usageError } from './args';
-import { CHECK, policySettings, readWaiverFile } from './check';
-import { inspect, Locations, readInputs } from './inspect';
+import { CHECK, inspectArguments } from './check';
 import { formatProblem } from './output';
 import { buildPosture } from './posture';
 import { renderHtml, renderMarkdown } from './report-render';
@@ -41,23 +40,10 @@ export function runReport(argv: readonly string[], io: CliIo = {}): CliResult {
   if (inputs.length === 0) return usageError(REPORT, 'report needs a blueprint directory (dist/) or manifests ("-" reads standard input)');
   const format = str(parsed, 'format') ?? 'markdown';
   if (!(REPORT_FORMATS as readonly string[]).includes(format)) return usageError(REPORT, `unknown format "${format}": use ${REPORT_FORMATS.join(', ')}`);
-  const settings = policySettings(parsed, now);
-  if (typeof settings === 'string') return usageError(REPORT, settings);
-  const namespace = str(parsed, 'namespace');
-  const waiverFile = str(parsed, 'waivers');
-  const waivers = waiverFile ? readWaiverFile(waiverFile, now) : undefined;
-  const read = readInputs(inputs, io.readStdin);
-  const problems = [...(waivers?.problems ?? []), ...read.problems];
-  if (read.objects.length === 0) {
-    return { code: 2, stdout: '', stderr: [...problems.map(formatProblem), `bulwark: nothing to report: no Kubernetes objects in ${inputs.join(' ')}`].join('\n') };
-  }
-  const result = inspect(read.objects.map((o) => ({ object: o.object, source: { file: o.file, line: o.line } })), {
-    ...settings,
-    ...(namespace ? { namespace } : {}),
-    ...(waivers ? { waivers: waivers.waivers } : {}),
-    now,
-  }, new Locations(read.stdinText));
-  const posture = buildPosture({ ...result, problems }, { inputs, external: waivers?.waivers ?? [], now });
+  const read = inspectArguments(REPORT, parsed, now, io, 'report');
+  if ('code' in read) return read;
+  const { inspection, waivers, problems } = read;
+  const posture = buildPosture(inspection, { inputs, external: waivers?.waivers ?? [], now });
   const text = format === 'json' ? JSON.stringify(posture, null, 2) : format === 'html' ? renderHtml(posture) : renderMarkdown(posture);
   const stderr = problems.map(formatProblem).join('\n');
   const out = str(parsed, 'out');
