@@ -54,7 +54,7 @@ export interface Inspection {
   /** Rules in force that did not run, and why. */
   readonly skipped: Array<{ rule: string; reason: string }>;
   /** Rules in force, in catalog order. */
-  readonly rules: Rule[];
+  readonly rules: readonly Rule[];
   readonly kubernetesVersion: string;
   readonly packs: readonly PackName[];
   readonly minSeverity: Severity;

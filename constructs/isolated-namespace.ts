@@ -147,9 +147,11 @@ export class IsolatedNamespace extends Construct implements INetworkPeer {
     // Raising the external-Service quota relaxes rule network/no-external-services: the namespace's
     // waivers travel with the quota, and the engine decides whether they cover it.
     attachWaivers(this.quota, props.waivers ?? []);
-    refuseFindings(who, chart, [this.quota.toJson() as KubeObject], (f) => {
-      const key = /^spec\.hard\["(.+)"\]$/.exec(f.path)?.[1];
-      return key ? { prop: `quota["${key}"]`, value: quota[key] } : undefined;
+    refuseFindings(who, chart, [this.quota.toJson() as KubeObject], {
+      propOf: (f) => {
+        const key = /^spec\.hard\["(.+)"\]$/.exec(f.path)?.[1];
+        return key ? { prop: `quota["${key}"]`, value: quota[key] } : undefined;
+      },
     });
 
     // Defaults for containers that come from elsewhere (Helm, kubectl run): rule workloads/resources.

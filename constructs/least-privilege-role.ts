@@ -160,7 +160,7 @@ export class LeastPrivilegeRole extends Construct {
       ...candidate,
       metadata: { ...candidate.metadata, annotations: { ...candidate.metadata?.annotations, [WAIVERS_ANNOTATION]: writeWaivers(this.waivers.map((w) => w.toSpec())) } },
     };
-    refuseFindings(this.who, this.chart, [waived], () => ({ prop, value }), context);
+    refuseFindings(this.who, this.chart, [waived], { propOf: () => ({ prop, value }), context });
   }
 }
 

@@ -1,5 +1,6 @@
 import { ApiObject, Lazy, Size } from 'cdk8s';
 import { Construct } from 'constructs';
+import { CATALOG_BY_ID } from '../policy/catalog';
 import { cidrCovers, metadataInside, parseCidr } from '../policy/cidr';
 import { SENSITIVE_LABEL } from '../policy/rules/nodes/pools';
 import { MIN_ID } from '../policy/rules/workloads/high-uid-gid';
@@ -117,6 +118,8 @@ export const TOKEN_EXPIRATION_SECONDS = 3600;
 const RESERVED_KEY = /^(app\.kubernetes\.io\/(name|instance)|bulwark\.dev\/.*|cdk8s\.io\/.*|pod-security\.kubernetes\.io\/.*|(container\.)?(apparmor|seccomp)\.security\.(beta\.|alpha\.)?kubernetes\.io\/.*|io\.kubernetes\.cri-o\..*|run\.oci\..*|io\.katacontainers\..*)$/i;
 
 const LONG_RUNNING: readonly WorkloadKind[] = ['Deployment', 'StatefulSet'];
+/** The catalog's image rules (digest, trusted registry, and any added later): refused at the image prop. */
+const IMAGE_RULES: readonly string[] = [...CATALOG_BY_ID.keys()].filter((id) => id.startsWith('images/'));
 
 /**
  * A Deployment, StatefulSet, DaemonSet, Job or CronJob that passes Pod Security "restricted" by
@@ -261,26 +264,25 @@ export class SecureWorkload extends Construct implements INetworkPeer {
     }
 
     const model = this.model;
+    const renderSpec = () => {
+      // Rule workloads/spread: replicated pods prefer distinct nodes and zones.
+      model.spreadBy = LONG_RUNNING.includes(this.kind) && this.replicas >= 2 ? this.podLabels : undefined;
+      return renderKindSpec(this.kind, {
+        selector: this.podLabels,
+        template: renderPodTemplate(model),
+        replicas: this.fixedReplicas,
+        serviceName,
+        volumeClaimTemplates: claimTemplates,
+        schedule: props.schedule?.trim().split(/\s+/).join(' '),
+        job: props.job,
+        cron: props.cronJob,
+      });
+    };
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: API_VERSION[this.kind],
       kind: this.kind,
       metadata: { name: this.name, namespace: ns },
-      spec: Lazy.any({
-        produce: () => {
-          // Rule workloads/spread: replicated pods prefer distinct nodes and zones.
-          model.spreadBy = LONG_RUNNING.includes(this.kind) && this.replicas >= 2 ? this.podLabels : undefined;
-          return renderKindSpec(this.kind, {
-            selector: this.podLabels,
-            template: renderPodTemplate(model),
-            replicas: this.fixedReplicas,
-            serviceName,
-            volumeClaimTemplates: claimTemplates,
-            schedule: props.schedule?.trim().split(/\s+/).join(' '),
-            job: props.job,
-            cron: props.cronJob,
-          });
-        },
-      }),
+      spec: Lazy.any({ produce: renderSpec }),
     });
 
     // Waivers: object-wide, then per container; development images get a recorded waiver.
@@ -296,11 +298,17 @@ export class SecureWorkload extends Construct implements INetworkPeer {
     }
     // Images: the engine decides (digest, trusted registry), with the waivers the object carries.
     const imagePath = new RegExp(`^${POD_TEMPLATE_PATH[this.kind].replace(/\./g, '\\.')}\\.spec\\.(initContainers|containers)\\[(\\d+)\\]\\.image$`);
-    refuseFindings(who, chart, [this.resource.toJson() as KubeObject], (f) => {
-      const m = imagePath.exec(f.path);
-      if (!m) return undefined;
-      const c = (m[1] === 'initContainers' ? initContainers : containers)[Number(m[2])];
-      return { prop: `container "${c.name}" image`, value: imageOf(c).reference };
+    // The object as it stands, rendered by the same function as its spec but without cdk8s's
+    // token resolution (it holds no tokens yet, and resolving costs as much as the synth render).
+    const candidate = { apiVersion: API_VERSION[this.kind], kind: this.kind, metadata: this.resource.metadata.toJson(), spec: renderSpec() };
+    refuseFindings(who, chart, [candidate as KubeObject], {
+      rules: IMAGE_RULES,
+      propOf: (f) => {
+        const m = imagePath.exec(f.path);
+        if (!m) return undefined;
+        const c = (m[1] === 'initContainers' ? initContainers : containers)[Number(m[2])];
+        return { prop: `container "${c.name}" image`, value: imageOf(c).reference };
+      },
     });
 
     if (props.nodePool) this.placeOn(props.nodePool);
@@ -365,7 +373,11 @@ export class SecureWorkload extends Construct implements INetworkPeer {
     // The default count yields to the autoscaler; a count the user set is refused by the rule that
     // owns it, with the object's waivers.
     if (!this.replicasExplicit) this.fixedReplicas = undefined;
-    refuseFindings(who, this.chart, [this.resource.toJson() as KubeObject], (f) => (f.path === 'spec.replicas' && f.ruleId !== 'workloads/disruption-budget' ? { prop: 'replicas', value: this.fixedReplicas } : undefined), [hpa]);
+    refuseFindings(who, this.chart, [this.resource.toJson() as KubeObject], {
+      rules: ['workloads/autoscaler-owns-replicas'],
+      propOf: (f) => (f.path === 'spec.replicas' ? { prop: 'replicas', value: this.fixedReplicas } : undefined),
+      context: [hpa],
+    });
     this.autoscaler = options;
     this.hpa = new ApiObject(this, 'Autoscaler', hpa);
     if (minReplicas >= 2 && !this.pdb) this.pdb = this.newDisruptionBudget();
@@ -432,7 +444,10 @@ export class SecureWorkload extends Construct implements INetworkPeer {
       attachWaivers(ingress, [Waiver.of('network/ingress-tls', { reason: 'development environment: plain HTTP until a certificate is issued', owner: 'bulwark' })]);
     }
     // TLS is the engine's to decide (rule network/ingress-tls), with the waivers the Ingress carries.
-    refuseFindings(this.who, this.chart, [ingress.toJson() as KubeObject], () => ({ prop: 'exposeViaIngress tlsSecretName', value: options.tlsSecretName }));
+    refuseFindings(this.who, this.chart, [ingress.toJson() as KubeObject], {
+      rules: ['network/ingress-tls'],
+      propOf: () => ({ prop: 'exposeViaIngress tlsSecretName', value: options.tlsSecretName }),
+    });
     this.allowFrom(options.controller.peer, svc.targetPort);
     this.exposures.push(ingress);
     return ingress;

@@ -28,15 +28,42 @@ export interface EvaluateOptions {
    * object's list. @default - none configured: rule images/trusted-registry does not apply
    */
   readonly trustedRegistries?: readonly string[] | ((object: KubeObject) => readonly string[] | undefined);
+  /**
+   * Run only these rules (by id) of the packs in force: for a caller that acts on some rules'
+   * findings only, such as a construct refusing a prop early, before the whole-App check runs them
+   * all. An id outside the catalog is an error. @default - every rule of the packs
+   */
+  readonly rules?: readonly string[];
 }
 
 export const DEFAULT_PACKS: readonly PackName[] = ['pss-restricted', 'bulwark-recommended'];
 
-/** Rules in force for the options, de-duplicated, in catalog order; the waiver rule is always on. */
-export function rulesFor(version: PolicyVersion, packs: readonly PackName[]): Rule[] {
-  const selected = new Set(packs.flatMap((p) => packRules(p, version)));
-  selected.add(validWaiver);
-  return [...CATALOG_BY_ID.keys()].map((id) => [...selected].find((r) => r.id === id)).filter((r): r is Rule => r !== undefined);
+const RULES_IN_FORCE = new Map<string, readonly Rule[]>();
+
+/**
+ * Rules in force for the options, de-duplicated by id (the first pack's wins), in catalog order;
+ * the waiver rule is always on. Built once per version and pack list: every evaluate() asks.
+ */
+export function rulesFor(version: PolicyVersion, packs: readonly PackName[]): readonly Rule[] {
+  const key = `${version.major}.${version.minor}|${packs.join(',')}`;
+  let rules = RULES_IN_FORCE.get(key);
+  if (!rules) {
+    const byId = new Map<string, Rule>();
+    for (const r of [...packs.flatMap((p) => packRules(p, version)), validWaiver]) if (!byId.has(r.id)) byId.set(r.id, r);
+    rules = Object.freeze([...CATALOG_BY_ID.keys()].flatMap((id) => byId.get(id) ?? []));
+    RULES_IN_FORCE.set(key, rules);
+  }
+  return rules;
+}
+
+/** rulesFor(), narrowed to `only` when given; an unknown id is a caller's mistake, said at once. */
+function rulesToRun(version: PolicyVersion, packs: readonly PackName[], only: readonly string[] | undefined): readonly Rule[] {
+  const rules = rulesFor(version, packs);
+  if (!only) return rules;
+  const unknown = only.filter((id) => !CATALOG_BY_ID.has(id));
+  if (unknown.length > 0) throw new Error(`evaluate: no rule ${unknown.map((id) => `"${id}"`).join(', ')} in the catalog`);
+  const wanted = new Set(only);
+  return rules.filter((r) => wanted.has(r.id));
 }
 
 /**
@@ -65,7 +92,7 @@ export function evaluateEach(input: readonly KubeObject[], options: EvaluateOpti
   const objects = flattenLists(input);
   const contextObjects = flattenLists(options.context ?? []);
   const context = ruleContext([...objects, ...contextObjects], { version, now, trustedRegistries: options.trustedRegistries, previous: contextObjects });
-  const rules = rulesFor(version, options.packs ?? DEFAULT_PACKS);
+  const rules = rulesToRun(version, options.packs ?? DEFAULT_PACKS, options.rules);
   const out: ObjectFindings[] = [];
   for (const object of objects) {
     if (!object || typeof object !== 'object' || typeof object.kind !== 'string') continue;

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Include, JsonPatch, Lazy, Testing, YamlOutputType } from 'cdk8s';
-import { BulwarkApp, BulwarkChart, IsolatedNamespace, SecureWorkload, Waiver } from '../constructs';
+import { BulwarkApp, BulwarkChart, Image, IsolatedNamespace, SecureWorkload, Waiver } from '../constructs';
 import { chartWithNamespace, container, newApp, synth } from './helpers';
 
 const PRIVILEGED_POD = {
@@ -186,6 +186,20 @@ describe('scale: validation renders each object once', () => {
       spy.mockRestore();
     }
     expect(objects).toBeGreaterThan(5 * 10);
+  });
+
+  test('constructing a SecureWorkload renders nothing: its early image check reads the spec it builds', () => {
+    const { chart, ns } = chartWithNamespace();
+    const spy = jest.spyOn(ApiObject.prototype, 'toJson');
+    try {
+      for (let j = 0; j < 3; j++) new SecureWorkload(chart, `w${j}`, { namespace: ns, containers: [container()], replicas: 2 });
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+    // The early check still refuses, at the prop, what the engine's image rules refuse.
+    expect(() => new SecureWorkload(chart, 'tagged', { namespace: ns, containers: [container({ image: Image.tagged('registry.example.com/team/app', '1.0') })] }))
+      .toThrow(/SecureWorkload "tagged": container "app" image "registry\.example\.com\/team\/app:1\.0" .*images\/digest-pinned/);
   });
 });
 

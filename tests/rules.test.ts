@@ -75,3 +75,28 @@ test('every fixture directory belongs to a rule in the catalog', () => {
   const ids = new Set(CATALOG.map((r) => r.id));
   expect(dirs.filter((d) => !ids.has(d))).toEqual([]);
 });
+
+describe('evaluate({ rules }): a caller that acts on some rules only runs those', () => {
+  const pod: KubeObject = {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'team' },
+    spec: { containers: [{ name: 'c', image: 'docker.io/library/nginx:latest', securityContext: { privileged: true } }] },
+  };
+
+  test('only the named rules report, and exactly what they report when every rule runs', () => {
+    const all = evaluate([pod], { trustedRegistries: ['registry.example.com'] });
+    const imageIds = CATALOG.map((r) => r.id).filter((id) => id.startsWith('images/'));
+    const some = evaluate([pod], { trustedRegistries: ['registry.example.com'], rules: imageIds });
+    expect(new Set(some.map((f) => f.ruleId))).toEqual(new Set(imageIds));
+    expect(some).toEqual(all.filter((f) => imageIds.includes(f.ruleId)));
+    expect(all.some((f) => f.ruleId === 'pod-security/privileged')).toBe(true);
+  });
+
+  test('a rule id outside the catalog is an error, not a check that runs nothing', () => {
+    expect(() => evaluate([pod], { rules: ['images/digest-pined'] })).toThrow('evaluate: no rule "images/digest-pined" in the catalog');
+  });
+
+  test('a rule outside the packs in force stays off', () => {
+    const baselineOnly = evaluate([pod], { packs: ['pss-baseline'], rules: ['images/digest-pinned', 'pod-security/privileged'] });
+    expect(baselineOnly.map((f) => f.ruleId)).toEqual(['pod-security/privileged']);
+  });
+});
