@@ -8,6 +8,7 @@ import { BulwarkChart } from './bulwark-chart';
 import { BulwarkError } from './errors';
 import { DedicatedNodePool } from './dedicated-node-pool';
 import { IsolatedNamespace } from './isolated-namespace';
+import { synthesisDate } from './synthesis-date';
 
 export interface ClusterGuardrailsProps {
   /**
@@ -81,8 +82,9 @@ export class ClusterGuardrails extends Construct {
       }
     }
     this.namespace = props.namespace ?? new IsolatedNamespace(this, 'bulwark-system');
-    // The real clock: the date of synth, until the platform refreshes it.
-    this.clock = new ApiObject(this, 'Clock', clockConfigMap(this.namespace.name, new Date()));
+    // The clock: the date of synth (or SOURCE_DATE_EPOCH's, for reproducible output), until the
+    // platform refreshes it.
+    this.clock = new ApiObject(this, 'Clock', clockConfigMap(this.namespace.name, synthesisDate()));
 
     const settings = (): GuardrailSettings => this.settings();
     const options = { validationActions: this.validationActions, exemptNamespaces: props.exemptNamespaces ?? DEFAULT_EXEMPT_NAMESPACES, clockNamespace: this.namespace.name };

@@ -25,3 +25,4 @@ export * from './authentication-configuration';
 export * from './kubelet-configuration';
 export * from './control-plane';
 export * from './cluster-guardrails';
+export * from './synthesis-date';

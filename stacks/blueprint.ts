@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
@@ -25,7 +26,10 @@ export interface ClusterBlueprintProps {
   readonly guardrails?: ClusterGuardrailsProps;
   /** Audit, admission, encryption, authentication and kubelet configuration. @default - no control-plane files */
   readonly controlPlane?: ControlPlaneProps;
-  /** @default - `dist/<name>` */
+  /**
+   * Where synth writes the cluster's files. @default - `<CDK8S_OUTDIR>/<name>`: `dist/<name>`, or
+   * the folder `cdk8s synth --output` names (it sets CDK8S_OUTDIR, as cdk8s's App reads it)
+   */
   readonly outdir?: string;
 }
 
@@ -49,7 +53,7 @@ export class ClusterBlueprint extends BulwarkApp {
       throw new BulwarkError(`ClusterBlueprint "${props.name}"`, 'trustedRegistries', props.trustedRegistries, 'images/trusted-registry', 'is empty', 'List the registries the cluster pulls from.');
     }
     const appProps: BulwarkAppProps = {
-      outdir: props.outdir ?? `dist/${props.name}`,
+      outdir: props.outdir ?? path.join(process.env.CDK8S_OUTDIR || 'dist', props.name),
       kubernetesVersion: props.kubernetesVersion,
       environment: props.environment,
       trustedRegistries: props.trustedRegistries,

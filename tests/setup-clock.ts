@@ -6,6 +6,10 @@
  */
 export const NOW = new Date('2026-11-22T12:00:00Z');
 
+// SOURCE_DATE_EPOCH would date the guardrails' clock instead (constructs/synthesis-date.ts); tests
+// that want it set it themselves.
+delete process.env.SOURCE_DATE_EPOCH;
+
 if (typeof jest !== 'undefined') {
   jest.useFakeTimers({
     now: NOW,
