@@ -13,7 +13,7 @@ import * as path from 'path';
 import { KubeObject } from '../../policy';
 import { shippedStacks } from '../../stacks/app';
 import { ensureHttpRouteCrd } from './helpers/gateway-api';
-import { api, apply, pathOf } from './helpers/kube';
+import { api, apply, comparable, pathOf } from './helpers/kube';
 
 interface Dumped { urn: string; tier: string; dependencies: string[]; inputs: KubeObject }
 
@@ -24,13 +24,6 @@ execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.jo
   cwd: root, env: { ...process.env, TS_NODE_PROJECT: path.join(root, 'tsconfig.json'), NODE_OPTIONS: '' }, stdio: ['ignore', 'ignore', 'inherit'],
 });
 const resources: Dumped[] = JSON.parse(fs.readFileSync(out, 'utf8'));
-
-/** What a stored object says, without what the server adds on its own. */
-function comparable(o: any): any {
-  const { metadata, status: _status, ...rest } = o;
-  const { managedFields: _m, resourceVersion: _r, uid: _u, creationTimestamp: _c, generation: _g, ...meta } = metadata ?? {};
-  return { ...rest, metadata: meta };
-}
 
 describe('the Pulumi program\'s registered inputs', () => {
   const applied: Array<{ r: Dumped; status: number; warnings: string[]; message: string }> = [];

@@ -1,7 +1,7 @@
 /**
- * node -r ts-node/register/transpile-only tests/helpers/pulumi-dump.ts OUT.json
+ * node -r ts-node/register/transpile-only tests/helpers/pulumi-dump.ts OUT.json [CLUSTER]
  * Runs the Pulumi program under Pulumi's mocks with a test configuration (the registry credentials
- * secret included) and writes every registered Kubernetes resource's inputs, secrets resolved, in
+ * secret included; `bulwark:cluster` CLUSTER when given, else the program's default) and writes every registered Kubernetes resource's inputs, secrets resolved, in
  * the program's dependsOn order, for the real-cluster suite to apply.
  */
 import * as fs from 'fs';
@@ -9,8 +9,9 @@ import { captureProgram } from './pulumi-capture';
 
 export const TEST_REGISTRY_CREDENTIALS = '{"auths":{"registry.example.com":{"auth":"ZTJlOmUyZQ=="}}}';
 
-async function main(out: string): Promise<void> {
-  const captured = await captureProgram({ 'bulwark:registryCredentials': TEST_REGISTRY_CREDENTIALS }, ['bulwark:registryCredentials']);
+async function main(out: string, cluster?: string): Promise<void> {
+  const config: Record<string, string> = { 'bulwark:registryCredentials': TEST_REGISTRY_CREDENTIALS, ...(cluster ? { 'bulwark:cluster': cluster } : {}) };
+  const captured = await captureProgram(config, ['bulwark:registryCredentials']);
   const order = ['definitions', 'namespaces', 'guardrails', 'workloads'];
   const resources = captured.filter((r) => r.type.startsWith('kubernetes:'))
     .sort((a, b) => order.indexOf(a.tier!) - order.indexOf(b.tier!))
@@ -19,5 +20,5 @@ async function main(out: string): Promise<void> {
 }
 
 if (require.main === module) {
-  main(process.argv[2]).catch((e) => { console.error(e); process.exit(1); });
+  main(process.argv[2], process.argv[3]).catch((e) => { console.error(e); process.exit(1); });
 }
