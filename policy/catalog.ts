@@ -4,6 +4,7 @@ import { noDefaultNamespace } from './rules/namespaces/no-default-namespace';
 import { noPodSecurityDowngrade } from './rules/namespaces/no-pod-security-downgrade';
 import { podSecurityLabels } from './rules/namespaces/pod-security-labels';
 import { dedicatedPoolToleration } from './rules/nodes/dedicated-pool-toleration';
+import { noControlPlaneNodes } from './rules/nodes/no-control-plane-nodes';
 import { noNodeName } from './rules/nodes/no-node-name';
 import { noRuntimeAnnotations } from './rules/workloads/no-runtime-annotations';
 import { sensitiveOnDedicatedPool } from './rules/nodes/sensitive-on-dedicated-pool';
@@ -56,7 +57,7 @@ export const RECOMMENDED_RULES: readonly Rule[] = [
   noMetadataEgress, noAllowAllIngress, noExternalServices, noExternalIps, ingressTls, crossTeamTraffic,
   noWildcards, noEscalationVerbs, noExecAttach, secretsByName, noPrivilegedBindings, noSensitiveApis,
   noSystemRoleBindings, noAggregationToBuiltin, noCatchAllSubjects, noNamespaceNodeMutation, noAdmissionPolicyChanges, noSecretCreation,
-  noCrossNamespaceWorkloads, dedicatedPoolToleration, sensitiveOnDedicatedPool, noNodeName, noRuntimeAnnotations,
+  noCrossNamespaceWorkloads, dedicatedPoolToleration, sensitiveOnDedicatedPool, noNodeName, noControlPlaneNodes, noRuntimeAnnotations,
   noBuiltinRbacChanges, noTrafficRedirection, noLongLivedTokens, uncheckableNetworkPolicies, uncheckableContainers,
   noHostPathPersistentVolumes, staticPersistentVolumes,
 ];

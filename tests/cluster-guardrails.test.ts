@@ -37,7 +37,7 @@ describe('the compiler', () => {
   test('the guardrail rules are the ones the issue names, each with one policy and one binding', () => {
     expect(GUARDRAILS.map((r) => r.id).sort()).toEqual([
       'images/digest-pinned', 'images/trusted-registry', 'namespaces/no-default-namespace', 'namespaces/no-pod-security-downgrade',
-      'network/no-external-ips', 'network/no-external-services', 'nodes/dedicated-pool-toleration', 'rbac/no-catch-all-subjects',
+      'network/no-external-ips', 'network/no-external-services', 'nodes/dedicated-pool-toleration', 'nodes/no-control-plane-nodes', 'rbac/no-catch-all-subjects',
       'rbac/no-privileged-bindings', 'rbac/no-system-role-bindings', 'workloads/service-account-token',
     ]);
     expect(policies.map((p) => p.metadata!.name)).toEqual(GUARDRAILS.map((r) => guardrailName(r.id)));
