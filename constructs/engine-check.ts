@@ -8,7 +8,7 @@ import { BulwarkError } from './errors';
 export type PropOf = (finding: Finding) => { readonly prop: string; readonly value: unknown } | undefined;
 
 export interface RefuseOptions {
-  /** Maps a finding to the prop it comes from. @default - every finding of `rules` is the caller's one prop */
+  /** Maps a finding to the prop it comes from; a finding it returns undefined for is left to synth. */
   readonly propOf: PropOf;
   /**
    * The rules whose findings `propOf` can name a prop for: only they run here. Every other rule

@@ -4,7 +4,7 @@ import { CATALOG_BY_ID } from '../policy/catalog';
 import { cidrCovers, metadataInside, parseCidr } from '../policy/cidr';
 import { SENSITIVE_LABEL } from '../policy/rules/nodes/pools';
 import { MIN_ID } from '../policy/rules/workloads/high-uid-gid';
-import { KubeObject, WAIVERS_ANNOTATION } from '../policy/types';
+import { KubeObject } from '../policy/types';
 import { BulwarkChart } from './bulwark-chart';
 import { refuseFindings } from './engine-check';
 import { assertDnsLabel, BulwarkError } from './errors';
@@ -114,8 +114,20 @@ export const TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 /** Lifetime of the projected token; the kubelet rotates it at 80% of this. */
 export const TOKEN_EXPIRATION_SECONDS = 3600;
 
-/** Label and annotation keys Bulwark owns on a pod: selectors, sensitivity, waivers. */
-const RESERVED_KEY = /^(app\.kubernetes\.io\/(name|instance)|bulwark\.dev\/.*|cdk8s\.io\/.*|pod-security\.kubernetes\.io\/.*|(container\.)?(apparmor|seccomp)\.security\.(beta\.|alpha\.)?kubernetes\.io\/.*|io\.kubernetes\.cri-o\..*|run\.oci\..*|io\.katacontainers\..*)$/i;
+/**
+ * Label and annotation keys Bulwark (or the runtime) owns on a pod, each with the rule it serves:
+ * a pod's own value would move its selectors, its sensitivity, its waivers or its security profiles.
+ */
+const RESERVED_KEYS: ReadonlyArray<{ readonly key: RegExp; readonly rule: string; readonly owns: string }> = [
+  { key: /^app\.kubernetes\.io\/(name|instance)$/i, rule: 'network/pod-has-network-policy', owns: 'the selectors of the workload, its Service and its NetworkPolicy' },
+  { key: new RegExp(`^${SENSITIVE_LABEL.replace(/\./g, '\\.')}$`, 'i'), rule: 'nodes/sensitive-on-dedicated-pool', owns: 'sensitivity, which the sensitive prop sets' },
+  { key: /^([a-z0-9-]+\.)*bulwark\.dev\/.*$/i, rule: 'waivers/valid-waiver', owns: 'Bulwark\'s waivers and markers, which the waivers prop sets' },
+  { key: /^cdk8s\.io\/.*$/i, rule: 'network/pod-has-network-policy', owns: 'cdk8s\'s selectors' },
+  { key: /^pod-security\.kubernetes\.io\/.*$/i, rule: 'namespaces/pod-security-labels', owns: 'Pod Security admission\'s labels' },
+  { key: /^(container\.)?apparmor\.security\.(beta\.|alpha\.)?kubernetes\.io\/.*$/i, rule: 'pod-security/app-armor-profile', owns: 'the AppArmor profile' },
+  { key: /^(container\.)?seccomp\.security\.(beta\.|alpha\.)?kubernetes\.io\/.*$/i, rule: 'pod-security/seccomp-profile-restricted', owns: 'the seccomp profile' },
+  { key: /^(io\.kubernetes\.cri-o\.|run\.oci\.|io\.katacontainers\.).*$/i, rule: 'workloads/no-runtime-annotations', owns: 'the container runtime\'s settings' },
+];
 
 const LONG_RUNNING: readonly WorkloadKind[] = ['Deployment', 'StatefulSet'];
 /** The catalog's image rules (digest, trusted registry, and any added later): refused at the image prop. */
@@ -603,8 +615,9 @@ export class SecureWorkload extends Construct implements INetworkPeer {
   private podMetadata(meta: PodMetadata | undefined): { labels: Record<string, string>; annotations: Record<string, string> } {
     const check = (what: 'labels' | 'annotations', entries: Readonly<Record<string, string>>) => {
       for (const [k, v] of Object.entries(entries)) {
-        if (RESERVED_KEY.test(k) || k === WAIVERS_ANNOTATION) {
-          throw new BulwarkError(this.who, `podMetadata.${what}`, k, 'network/pod-has-network-policy', 'is a key Bulwark owns (selectors, sensitivity, waivers, security profiles)', 'Use a key of your own; waivers go in the waivers prop.');
+        const reserved = RESERVED_KEYS.find((r) => r.key.test(k));
+        if (reserved) {
+          throw new BulwarkError(this.who, `podMetadata.${what}`, k, reserved.rule, `is a key Bulwark owns (${reserved.owns})`, 'Use a key of your own; waivers go in the waivers prop, sensitivity in the sensitive prop.');
         }
         if (typeof v !== 'string') throw new BulwarkError(this.who, `podMetadata.${what}["${k}"]`, v, undefined, 'is not a string', 'Give a string value.');
         if (what === 'labels' && (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k) || !/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(v))) {

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { referenceClusters } from './app';
 import { writeControlPlaneFiles } from './control-plane-files';
@@ -10,8 +11,8 @@ import { writeControlPlaneFiles } from './control-plane-files';
 // an empty <out>, so both commands leave the same files: nothing stale from an earlier layout.
 const out = path.resolve(process.env.CDK8S_OUTDIR || 'dist');
 const cwd = path.resolve('.');
-if (out === cwd || cwd.startsWith(`${out}${path.sep}`) || path.dirname(out) === out) {
-  throw new Error(`CDK8S_OUTDIR "${process.env.CDK8S_OUTDIR}" is this project's folder or one above it, which synth would empty. Name a folder of its own, e.g. dist.`);
+if (out === cwd || cwd.startsWith(`${out}${path.sep}`) || path.dirname(out) === out || out === os.homedir()) {
+  throw new Error(`CDK8S_OUTDIR "${process.env.CDK8S_OUTDIR}" is this project's folder, one above it or the home folder, which synth would empty. Name a folder of its own, e.g. dist.`);
 }
 fs.rmSync(out, { recursive: true, force: true });
 for (const cluster of referenceClusters()) {

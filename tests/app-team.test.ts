@@ -8,7 +8,7 @@ import {
   BulwarkChart, ConfigSource, Gateway, IngressController, IsolatedNamespace, Port, Probe, SecureConfigMap, SecureCronJob,
   SecureDaemonSet, SecureDeployment, SecureJob, SecureStatefulSet, SecureWorkload, Waiver,
 } from '../constructs';
-import { KubeObject } from '../policy';
+import { CATALOG_BY_ID, KubeObject } from '../policy';
 import '../policy/testing';
 import { byKind, chartWithNamespace, container, newApp, synth } from './helpers';
 
@@ -245,16 +245,23 @@ describe('pod metadata, pull secrets, container identity', () => {
   });
 
   test.each([
-    ['labels', { 'app.kubernetes.io/name': 'other' }],
-    ['labels', { 'bulwark.dev/sensitive': 'false' }],
-    ['annotations', { 'bulwark.dev/waivers': '[]' }],
-    ['annotations', { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' }],
-    ['annotations', { 'io.kubernetes.cri-o.Devices': '/dev/fuse' }],
-    ['annotations', { 'run.oci.keep_original_groups': '1' }],
-  ])('refuses Bulwark\'s own %s key %j', (what, entries) => {
-    const { chart, ns } = chartWithNamespace();
-    expect(() => new SecureWorkload(chart, 'api', { namespace: ns, podMetadata: { [what]: entries }, containers: [container()] }))
-      .toThrow(`SecureWorkload "api": podMetadata.${what} "${Object.keys(entries)[0]}" is a key Bulwark owns`);
+    ['labels', { 'app.kubernetes.io/name': 'other' }, 'network/pod-has-network-policy'],
+    ['labels', { 'bulwark.dev/sensitive': 'false' }, 'nodes/sensitive-on-dedicated-pool'],
+    ['annotations', { 'bulwark.dev/waivers': '[]' }, 'waivers/valid-waiver'],
+    ['annotations', { 'waiver.bulwark.dev/images.digest-pinned': 'never' }, 'waivers/valid-waiver'],
+    ['labels', { 'pod-security.kubernetes.io/enforce': 'privileged' }, 'namespaces/pod-security-labels'],
+    ['annotations', { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' }, 'pod-security/app-armor-profile'],
+    ['annotations', { 'seccomp.security.alpha.kubernetes.io/pod': 'unconfined' }, 'pod-security/seccomp-profile-restricted'],
+    ['annotations', { 'io.kubernetes.cri-o.Devices': '/dev/fuse' }, 'workloads/no-runtime-annotations'],
+    ['annotations', { 'run.oci.keep_original_groups': '1' }, 'workloads/no-runtime-annotations'],
+  ])('refuses Bulwark\'s own %s key %j, citing the rule it serves', (what, entries, rule) => {
+    const build = () => {
+      const { chart, ns } = chartWithNamespace();
+      return new SecureWorkload(chart, 'api', { namespace: ns, podMetadata: { [what]: entries }, containers: [container()] });
+    };
+    expect(build).toThrow(`SecureWorkload "api": podMetadata.${what} "${Object.keys(entries)[0]}" is a key Bulwark owns`);
+    expect(build).toThrow(`(rule ${rule})`);
+    expect(CATALOG_BY_ID.has(rule)).toBe(true);
   });
 });
 
