@@ -144,7 +144,7 @@ export class BulwarkApp extends App {
     const charts = this.render();
     const findings = evaluateApp(this, charts).findings;
     if (!scope) return findings;
-    const inScope = new Set(charts.flatMap((c) => c.objects).filter((o) => isWithin(o.apiObject, scope)).map((o) => identity(o.json)));
+    const inScope = new Set(charts.flatMap((c) => c.objects).filter((o) => isWithin(o.apiObject, scope)).map((o) => apiIdentity(o.json)));
     return findings.filter((f) => inScope.has(identityOfRef(f)));
   }
 
@@ -295,7 +295,7 @@ function problems(app: BulwarkApp, charts: readonly SynthesizedChart[]): string[
   const out: string[] = [];
   const paths = new Map<string, string>();
   for (const o of charts.flatMap((c) => c.objects)) {
-    const key = identity(o.json);
+    const key = apiIdentity(o.json);
     const first = paths.get(key);
     if (first === undefined) paths.set(key, o.apiObject.node.path);
     else out.push(`two objects are ${describeIdentity(o.json)}: "${first}" and "${o.apiObject.node.path}". The second would silently replace the first when applied; rename one or remove it.`);
@@ -330,8 +330,8 @@ function effectiveNamespace(o: KubeObject): string {
   return CLUSTER_SCOPED.has(o.kind) ? '' : (o.metadata?.namespace ?? 'default');
 }
 
-/** What the API server keys an object by: API group, kind, namespace and name. */
-function identity(o: KubeObject): string {
+/** What the API server keys an object by: API group, kind, namespace (or "default") and name. */
+export function apiIdentity(o: KubeObject): string {
   const apiVersion = String(o.apiVersion ?? '');
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
   return JSON.stringify([group, o.kind, effectiveNamespace(o), o.metadata?.name ?? '']);
@@ -343,7 +343,7 @@ function describeIdentity(o: KubeObject): string {
 }
 
 function identityOfRef(f: Finding): string {
-  return identity({ apiVersion: f.object.apiVersion, kind: f.object.kind, metadata: { name: f.object.name, namespace: f.object.namespace } });
+  return apiIdentity({ apiVersion: f.object.apiVersion, kind: f.object.kind, metadata: { name: f.object.name, namespace: f.object.namespace } });
 }
 
 function isWithin(c: IConstruct, scope: IConstruct): boolean {

@@ -1,8 +1,8 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { BulwarkApp, Environment } from '../constructs';
+import { apiIdentity, BulwarkApp, Environment } from '../constructs';
 import { KubeObject } from '../policy';
-import { flattenLists } from '../policy/engine';
+import { evaluate, flattenLists, unwaived } from '../policy/engine';
 import { buildApp } from './app';
 import { helloCluster } from './reference/hello';
 
@@ -80,10 +80,10 @@ export class BulwarkChartComponent extends pulumi.ComponentResource {
 export function registerApp(app: BulwarkApp, options: { provider?: k8s.Provider; extra?: ReadonlyArray<{ chart: string; object: KubeObject }> } = {}): RegisteredObject[] {
   const charts = app.synthesizeCharts();
   // Lists are registered as kubectl applies them: their items (flattenLists reads them as kubectl does).
-  const entries = [
-    ...charts.flatMap((c) => flattenLists(c.objects.map((o) => o.json)).map((object) => ({ chart: c.chart.node.id, object }))),
-    ...(options.extra ?? []),
-  ];
+  const checked = charts.flatMap((c) => flattenLists(c.objects.map((o) => o.json)).map((object) => ({ chart: c.chart.node.id, object })));
+  const extra = (options.extra ?? []).flatMap((e) => flattenLists([e.object]).map((object) => ({ chart: e.chart, object })));
+  checkExtras(app, checked.map((e) => e.object), extra);
+  const entries = [...checked, ...extra];
   for (const e of entries) assertDeployable(e.chart, e.object);
   const components = new Map<string, BulwarkChartComponent>();
   const component = (chart: string) => {
@@ -106,6 +106,61 @@ export function registerApp(app: BulwarkApp, options: { provider?: k8s.Provider;
     if (created.length > 0) before = created;
   }
   return registered;
+}
+
+/**
+ * `extra` objects come from stack configuration, not from the App, so synth never checked them.
+ * They get the same check here, with the App's objects as context; they may not take the API
+ * identity of a checked object (the later apply would replace it unchecked); and they are plain
+ * JSON, except that a Secret's data and stringData values may be known only at deploy time (a
+ * Pulumi Output), where no rule looks. Anything else known only at deploy time could not be judged.
+ */
+function checkExtras(app: BulwarkApp, checked: readonly KubeObject[], extra: ReadonlyArray<{ chart: string; object: KubeObject }>): void {
+  const problems: string[] = [];
+  const taken = new Set(checked.map(apiIdentity));
+  const judged = extra.map(({ chart, object }) => {
+    const where = `registerApp extra object ${object?.kind} ${object?.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${object?.metadata?.name} (chart "${chart}")`;
+    const plain = judgeable(object, where, problems);
+    if (taken.has(apiIdentity(plain))) problems.push(`${where} has the API identity of an object already registered, which it would replace unchecked. Give it a name of its own.`);
+    taken.add(apiIdentity(plain));
+    return plain;
+  });
+  if (judged.length > 0) {
+    const findings = unwaived(evaluate(judged, {
+      kubernetesVersion: app.defaultKubernetesVersion,
+      trustedRegistries: app.trustedRegistries ?? (app.environment === 'production' ? [] : undefined),
+      context: checked,
+    }));
+    for (const f of findings) problems.push(`registerApp extra object ${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}: ${f.path} ${f.detail} (rule ${f.ruleId}). ${f.remediation}`);
+  }
+  if (problems.length > 0) throw new Error(`${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} with objects the Pulumi program adds outside the App:\n  ${problems.join('\n  ')}`);
+}
+
+/**
+ * The object as the engine can judge it: plain JSON, with each deploy-time value of a Secret's
+ * data or stringData read as "". A deploy-time value (a Pulumi Output, a promise) anywhere else, or
+ * a value that is not JSON (a class instance), is a problem.
+ */
+function judgeable(object: KubeObject, where: string, problems: string[]): KubeObject {
+  const secretValue = (path: readonly string[]) => object?.apiVersion === 'v1' && object?.kind === 'Secret' && path.length === 2 && (path[0] === 'data' || path[0] === 'stringData');
+  const visit = (v: unknown, path: string[]): unknown => {
+    if (v === null || typeof v !== 'object') {
+      if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') problems.push(`${where}: ${path.join('.')} is a ${typeof v}, not JSON.`);
+      return v;
+    }
+    if (pulumi.Output.isInstance(v) || typeof (v as { then?: unknown }).then === 'function') {
+      if (!secretValue(path)) problems.push(`${where}: ${path.join('.') || 'the object'} is known only at deploy time (a Pulumi Output or a promise), so no rule can judge it. Only a Secret's data and stringData values may be.`);
+      return '';
+    }
+    if (Array.isArray(v)) return v.map((x, i) => visit(x, [...path, String(i)]));
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) {
+      problems.push(`${where}: ${path.join('.') || 'the object'} is a ${proto?.constructor?.name ?? 'class'} instance, not JSON.`);
+      return {};
+    }
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, visit(x, [...path, k])]));
+  };
+  return visit(object, []) as KubeObject;
 }
 
 /** A name unique in the stack: chart, API group, kind, namespace and name. */

@@ -83,4 +83,47 @@ describe('red-team regressions on the Pulumi path', () => {
     const registered = registerApp(listApp);
     expect(registered.map((r: any) => `${r.object.kind} ${r.object.metadata.name}`)).toEqual(['ConfigMap a']);
   });
+
+  describe('objects added outside the App (extra) get the same check', () => {
+    const { registerApp } = jest.requireActual('../stacks/pulumi-program');
+    const { chartWithNamespace, container } = jest.requireActual('./helpers');
+    const { SecureWorkload } = jest.requireActual('../constructs');
+    /** An App that synthesizes: one namespace, one workload. */
+    const compliantApp = () => {
+      const { chart, ns } = chartWithNamespace();
+      new SecureWorkload(chart, 'api', { namespace: ns, containers: [container()] });
+      return { app: chart.node.root };
+    };
+    const pulumiSdk = jest.requireActual('@pulumi/pulumi');
+    const pod = (spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'extra', namespace: 'team-a' }, spec });
+
+    test('a privileged Pod is refused with its rule', () => {
+      const { app } = compliantApp();
+      expect(() => registerApp(app, { extra: [{ chart: 'x', object: pod({ containers: [{ name: 'c', image: 'registry.example.com/team/app@sha256:' + 'ab'.repeat(32), securityContext: { privileged: true } }] }) }] }))
+        .toThrow(/registerApp extra object Pod team-a\/extra: .*\(rule pod-security\/privileged\)/);
+    });
+
+    test('an object may not take a checked object\'s identity, even inside a List', () => {
+      const { app } = compliantApp();
+      const ns = app.synthesizeCharts().flatMap((c: any) => c.objects.map((o: any) => o.json)).find((o: any) => o.kind === 'Namespace');
+      const list = { apiVersion: 'v1', kind: 'List', items: [{ ...ns, metadata: { ...ns.metadata, labels: {} } }] };
+      expect(() => registerApp(app, { extra: [{ chart: 'x', object: list }] })).toThrow(/has the API identity of an object already registered/);
+    });
+
+    test.each([
+      ['a Pulumi Output', () => pulumiSdk.output(true)],
+      ['a promise', () => Promise.resolve(true)],
+    ])('%s outside a Secret\'s data cannot be judged and is refused', (_what, value) => {
+      const { app } = compliantApp();
+      const object = pod({ hostNetwork: value(), containers: [] });
+      expect(() => registerApp(app, { extra: [{ chart: 'x', object }] })).toThrow(/spec\.hostNetwork is known only at deploy time/);
+    });
+
+    test('a Secret whose value is known only at deploy time is registered', () => {
+      const { app } = compliantApp();
+      const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: 'team-a' }, type: 'Opaque', stringData: { token: pulumiSdk.secret('s3cret') } };
+      const registered = registerApp(app, { extra: [{ chart: 'x', object: secret }] });
+      expect(registered.filter((r: any) => r.object.kind === 'Secret').map((r: any) => r.object.metadata.name)).toEqual(['creds']);
+    });
+  });
 });
