@@ -8,7 +8,7 @@ import { bulwark, context, ok, sh } from './helpers';
  */
 const TEMPLATES = ['cron-job', 'platform-cluster', 'sensitive-service', 'stateful-service', 'web-service', 'worker'];
 
-test('the tarball holds the compiled library, blueprint and CLI with declarations, the templates and the rule docs; no sources, tests, bench or reference stacks', () => {
+test('the tarball holds the compiled library, blueprint, Pulumi deploy and CLI with declarations, the templates and the rule docs; no sources, tests, bench or reference stacks', () => {
   const { pack } = context();
   const files = pack.files.map((f) => f.path);
   expect(files).toEqual(expect.arrayContaining([
@@ -16,11 +16,11 @@ test('the tarball holds the compiled library, blueprint and CLI with declaration
     'dist-js/cli/bulwark.js', 'dist-js/cli/init.js',
     'dist-js/constructs/index.js', 'dist-js/constructs/index.d.ts',
     'dist-js/policy/index.js', 'dist-js/policy/index.d.ts', 'dist-js/policy/testing.js', 'dist-js/policy/testing.d.ts',
-    'dist-js/stacks/blueprint.js', 'dist-js/stacks/blueprint.d.ts',
+    'dist-js/stacks/blueprint.js', 'dist-js/stacks/blueprint.d.ts', 'dist-js/stacks/pulumi-deploy.js', 'dist-js/stacks/pulumi-deploy.d.ts',
     ...TEMPLATES.map((t) => `templates/${t}/template.json`),
     'templates/_shared/gitignore', 'templates/_shared/github/workflows/ci.yml',
   ]));
-  const outside = files.filter((f) => !/^(package\.json|README\.md|docs\/rules\.md|dist-js\/(constructs|policy|cli)\/.*\.(js|d\.ts)|dist-js\/stacks\/blueprint\.(js|d\.ts)|templates\/.+)$/.test(f));
+  const outside = files.filter((f) => !/^(package\.json|README\.md|docs\/rules\.md|dist-js\/(constructs|policy|cli)\/.*\.(js|d\.ts)|dist-js\/stacks\/(blueprint|pulumi-deploy)\.(js|d\.ts)|templates\/.+)$/.test(f));
   expect(outside).toEqual([]);
   expect(files.filter((f) => /(^|\/)(tests?|bench|fixtures)\//.test(f) && !f.startsWith('templates/'))).toEqual([]);
   expect(files.filter((f) => f.endsWith('.map') || (f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('templates/')))).toEqual([]);
@@ -59,7 +59,7 @@ test('the public entries resolve from require and import, with their declaration
   // Each entry's declarations, where both TypeScript resolutions look (exports and typesVersions).
   const root = path.join(tools, 'node_modules', 'bulwark');
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-  for (const entry of ['.', './policy', './testing', './blueprint']) expect(fs.existsSync(path.join(root, pkg.exports[entry].types))).toBe(true);
+  for (const entry of ['.', './policy', './testing', './blueprint', './pulumi']) expect(fs.existsSync(path.join(root, pkg.exports[entry].types))).toBe(true);
   for (const [, [types]] of Object.entries<string[]>(pkg.typesVersions['*'])) expect(fs.existsSync(path.join(root, types))).toBe(true);
   // The rule docs that error messages point to are in the package.
   expect(fs.readFileSync(path.join(root, 'docs', 'rules.md'), 'utf8')).toContain('### images/digest-pinned');

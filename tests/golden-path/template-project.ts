@@ -71,12 +71,18 @@ export function goldenPath(template: string, options: { withPulumi?: boolean } =
       ok(sh('npm', ['run', 'typecheck'], dir), 'npm run typecheck');
     });
 
-    step('the Pulumi program registers exactly the synthesized objects (Pulumi mocks, no engine)', () => {
+    step('the Pulumi program registers exactly the synthesized objects, each as its typed resource (Pulumi mocks, no engine)', () => {
       fs.writeFileSync(path.join(dir, 'pulumi-mocks.js'), PULUMI_MOCKS);
-      const registered = JSON.parse(ok(sh('node', ['pulumi-mocks.js'], dir), 'Pulumi program under mocks').stdout);
+      const registered: Array<{ type: string; name: string; inputs: any }> = JSON.parse(ok(sh('node', ['pulumi-mocks.js'], dir), 'Pulumi program under mocks').stdout);
       const written = fs.readFileSync(path.join(dir, 'dist', `${name}.k8s.yaml`), 'utf8');
       const docs = written.split(/^---$/m).map((d) => parse(d)).filter(Boolean);
-      expect(registered).toEqual([{ type: 'kubernetes:yaml/v2:ConfigGroup', name, objs: docs }]);
+      const objects = registered.filter((r) => r.type.startsWith('kubernetes:'));
+      // Typed: the resource type is the object's own group, version and kind, not a YAML blob.
+      expect(objects.map((r) => r.type)).toEqual(objects.map((r) => `kubernetes:${r.inputs.apiVersion.includes('/') ? r.inputs.apiVersion : `core/${r.inputs.apiVersion}`}:${r.inputs.kind}`));
+      const key = (o: any) => `${o.apiVersion} ${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+      const byKey = (a: any, b: any) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+      expect(objects.map((r) => r.inputs).sort(byKey)).toEqual([...docs].sort(byKey));
+      expect(registered.filter((r) => !r.type.startsWith('kubernetes:')).map((r) => r.type)).toEqual([`bulwark:index:Chart`]);
     });
   }
 }
@@ -86,7 +92,7 @@ const PULUMI_MOCKS = `
 const pulumi = require('@pulumi/pulumi');
 const seen = [];
 pulumi.runtime.setMocks({
-  newResource: (a) => { seen.push({ type: a.type, name: a.name, objs: a.inputs.objs }); return { id: a.name + '-id', state: a.inputs }; },
+  newResource: (a) => { seen.push({ type: a.type, name: a.name, inputs: a.inputs }); return { id: a.name + '-id', state: a.inputs }; },
   call: (a) => a.inputs,
 }, 'project', 'stack', false);
 require('ts-node').register({ transpileOnly: true });
