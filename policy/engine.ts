@@ -89,15 +89,22 @@ export function evaluateEach(input: readonly KubeObject[], options: EvaluateOpti
   const version = parsePolicyVersion(options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
   const now = options.now ?? new Date();
   // kubectl applies the items of a List (and of PodList, DeploymentList, ...): so are they checked.
-  const objects = flattenLists(input);
-  const contextObjects = flattenLists(options.context ?? []);
-  const context = ruleContext([...objects, ...contextObjects], { version, now, trustedRegistries: options.trustedRegistries, previous: contextObjects });
+  const originals = flattenLists(input);
+  // Rules judge each object as the API server will read it (apiServerView); findings stay with the
+  // object given, and a per-object registry list is looked up by it.
+  const objects = originals.map(apiServerView);
+  const contextObjects = flattenLists(options.context ?? []).map(apiServerView);
+  const originalOf = new Map<KubeObject, KubeObject>();
+  objects.forEach((v, i) => { if (v !== originals[i]) originalOf.set(v, originals[i]); });
+  const registries = options.trustedRegistries;
+  const trustedRegistries = typeof registries === 'function' ? (o: KubeObject) => registries(originalOf.get(o) ?? o) : registries;
+  const context = ruleContext([...objects, ...contextObjects], { version, now, trustedRegistries, previous: contextObjects });
   const rules = rulesToRun(version, options.packs ?? DEFAULT_PACKS, options.rules);
   const out: ObjectFindings[] = [];
   for (const object of objects) {
     if (!object || typeof object !== 'object' || typeof object.kind !== 'string') continue;
     const findings: Finding[] = [];
-    out.push({ object, findings });
+    out.push({ object: originalOf.get(object) ?? object, findings });
     const ref = objectRef(object);
     const own = readWaivers(object).waivers;
     // A guardrail rule's waiver counts only when its CEL-readable form, which the API server reads, agrees.
@@ -173,6 +180,38 @@ export function ruleContext(
       return found === object ? undefined : found;
     },
   };
+}
+
+/**
+ * An object as the API server reads it. Its JSON decoder (sigs.k8s.io/json, into typed fields)
+ * turns a null into the field's zero value: `key: null` in a toleration is no key (which, with
+ * operator Exists, tolerates every taint), and a null item of a string list is "" (`apiGroups:
+ * [null]` is the core group). YAML writes null as `~`, `null` or nothing at all (`- ` or `key:`).
+ * Rules judge this view, so a null cannot read as one thing to a rule and another to the cluster:
+ * null fields are dropped, and a null item of a list becomes "" (a list of scalars) or {} (a list
+ * of objects). An object with no null comes back as it is, uncopied.
+ */
+export function apiServerView(object: KubeObject): KubeObject {
+  return object && typeof object === 'object' && holdsNull(object) ? (zeroNulls(object) as KubeObject) : object;
+}
+
+function holdsNull(v: unknown): boolean {
+  if (v === null) return true;
+  if (typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.some(holdsNull);
+  for (const k of Object.keys(v as object)) if (holdsNull((v as Record<string, unknown>)[k])) return true;
+  return false;
+}
+
+function zeroNulls(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    const ofObjects = v.some((x) => x !== null && typeof x === 'object' && !Array.isArray(x));
+    return v.map((x) => (x === null ? (ofObjects ? {} : '') : zeroNulls(x)));
+  }
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = zeroNulls(x);
+  return out;
 }
 
 /** API group, kind, namespace and name: what the API server keys an object by. */

@@ -440,3 +440,51 @@ describe('9. CIDRs the engine cannot parse', () => {
     expect(findingsOf('network/no-allow-all-ingress', [np('ingress', '10.0.0.0/8')])).toEqual([]);
   });
 });
+
+describe('10. nulls the API server reads as zero values', () => {
+  // sigs.k8s.io/json decodes a JSON null into a typed field as its zero value: a null toleration
+  // key is no key, a null item of a string list is "". YAML writes null as ~, null or nothing.
+  const role = (apiGroups: unknown[], resources: string[], verbs: string[]): KubeObject => ({
+    apiVersion: RBAC, kind: 'ClusterRole', metadata: { name: 'helper' }, rules: [{ apiGroups, resources, verbs }],
+  });
+
+  test.each([
+    ['nodes/proxy', ['get'], 'rbac/no-exec-attach'],
+    ['pods/exec', ['create'], 'rbac/no-exec-attach'],
+    ['secrets', ['list'], 'rbac/secrets-by-name'],
+    ['secrets', ['create'], 'rbac/no-secret-creation'],
+    ['serviceaccounts/token', ['create'], 'rbac/no-sensitive-apis'],
+    ['nodes', ['patch'], 'rbac/no-namespace-node-mutation'],
+  ])('apiGroups [null] is the core group: %s %j is %s\'s, as with [""]', (resource, verbs, rule) => {
+    expect(ids([role([''], [resource], verbs)])).toContain(rule);
+    expect(ids([role([null], [resource], verbs)])).toEqual(ids([role([''], [resource], verbs)]));
+  });
+
+  test('a toleration whose key is null tolerates every taint: refused like one with no key', () => {
+    const spec = (toleration: Record<string, unknown>) => pod(goodPodSpec({ tolerations: [toleration] }));
+    expect(findingsOf('nodes/dedicated-pool-toleration', [spec({ operator: 'Exists' })])).toHaveLength(1);
+    expect(findingsOf('nodes/dedicated-pool-toleration', [spec({ key: null, operator: 'Exists' })])).toHaveLength(1);
+  });
+
+  test('bulwark check reads ~, null and an empty item as the API server does', () => {
+    const { run: cli } = jest.requireActual('../cli/bulwark') as typeof import('../cli/bulwark');
+    const fs = jest.requireActual('fs') as typeof import('fs');
+    const dir = fs.mkdtempSync(require('path').join(require('os').tmpdir(), 'bulwark-nulls-'));
+    const file = `${dir}/role.yaml`;
+    fs.writeFileSync(file, [
+      'apiVersion: rbac.authorization.k8s.io/v1', 'kind: Role', 'metadata: {name: reader, namespace: team-a}', 'rules:',
+      '- apiGroups:', '  -', '  resources: [secrets]', '  verbs: [get, list]',
+      '- apiGroups: [~]', '  resources: [pods/exec]', '  verbs: [create]', '',
+    ].join('\n'));
+    const r = cli(['check', file, '--format', 'json'], NOW);
+    const found = JSON.parse(r.stdout).findings.map((f: Finding) => f.ruleId);
+    expect(found).toEqual(expect.arrayContaining(['rbac/secrets-by-name', 'rbac/no-exec-attach']));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('findings stay with the object given, and a registry list per object still applies to it', () => {
+    const o = { ...pod(goodPodSpec({ containers: [{ ...goodContainer(), image: 'elsewhere.example.net/app' + DIGEST }] })), status: null } as KubeObject;
+    const perObject = evaluate([o], { now: NOW, trustedRegistries: (x) => (x === o ? ['registry.example.com'] : undefined) });
+    expect(perObject.filter((f) => f.ruleId === 'images/trusted-registry')).toHaveLength(1);
+  });
+});
