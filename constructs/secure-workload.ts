@@ -4,6 +4,7 @@ import { CATALOG_BY_ID } from '../policy/catalog';
 import { cidrCovers, metadataInside, parseCidr } from '../policy/cidr';
 import { SENSITIVE_LABEL } from '../policy/rules/nodes/pools';
 import { MIN_ID } from '../policy/rules/workloads/high-uid-gid';
+import { isRuntimeAnnotation } from '../policy/rules/workloads/no-runtime-annotations';
 import { KubeObject } from '../policy/types';
 import { BulwarkChart } from './bulwark-chart';
 import { refuseFindings } from './engine-check';
@@ -118,7 +119,7 @@ export const TOKEN_EXPIRATION_SECONDS = 3600;
  * Label and annotation keys Bulwark (or the runtime) owns on a pod, each with the rule it serves:
  * a pod's own value would move its selectors, its sensitivity, its waivers or its security profiles.
  */
-const RESERVED_KEYS: ReadonlyArray<{ readonly key: RegExp; readonly rule: string; readonly owns: string }> = [
+const RESERVED_KEYS: ReadonlyArray<{ readonly key: RegExp | ((key: string) => boolean); readonly rule: string; readonly owns: string }> = [
   { key: /^app\.kubernetes\.io\/(name|instance)$/i, rule: 'network/pod-has-network-policy', owns: 'the selectors of the workload, its Service and its NetworkPolicy' },
   { key: new RegExp(`^${SENSITIVE_LABEL.replace(/\./g, '\\.')}$`, 'i'), rule: 'nodes/sensitive-on-dedicated-pool', owns: 'sensitivity, which the sensitive prop sets' },
   { key: /^([a-z0-9-]+\.)*bulwark\.dev\/.*$/i, rule: 'waivers/valid-waiver', owns: 'Bulwark\'s waivers and markers, which the waivers prop sets' },
@@ -126,7 +127,7 @@ const RESERVED_KEYS: ReadonlyArray<{ readonly key: RegExp; readonly rule: string
   { key: /^pod-security\.kubernetes\.io\/.*$/i, rule: 'namespaces/pod-security-labels', owns: 'Pod Security admission\'s labels' },
   { key: /^(container\.)?apparmor\.security\.(beta\.|alpha\.)?kubernetes\.io\/.*$/i, rule: 'pod-security/app-armor-profile', owns: 'the AppArmor profile' },
   { key: /^(container\.)?seccomp\.security\.(beta\.|alpha\.)?kubernetes\.io\/.*$/i, rule: 'pod-security/seccomp-profile-restricted', owns: 'the seccomp profile' },
-  { key: /^(io\.kubernetes\.cri-o\.|run\.oci\.|io\.katacontainers\.).*$/i, rule: 'workloads/no-runtime-annotations', owns: 'the container runtime\'s settings' },
+  { key: isRuntimeAnnotation, rule: 'workloads/no-runtime-annotations', owns: 'the container runtime\'s settings' },
 ];
 
 const LONG_RUNNING: readonly WorkloadKind[] = ['Deployment', 'StatefulSet'];
@@ -615,7 +616,7 @@ export class SecureWorkload extends Construct implements INetworkPeer {
   private podMetadata(meta: PodMetadata | undefined): { labels: Record<string, string>; annotations: Record<string, string> } {
     const check = (what: 'labels' | 'annotations', entries: Readonly<Record<string, string>>) => {
       for (const [k, v] of Object.entries(entries)) {
-        const reserved = RESERVED_KEYS.find((r) => r.key.test(k));
+        const reserved = RESERVED_KEYS.find((r) => (typeof r.key === 'function' ? r.key(k) : r.key.test(k)));
         if (reserved) {
           throw new BulwarkError(this.who, `podMetadata.${what}`, k, reserved.rule, `is a key Bulwark owns (${reserved.owns})`, 'Use a key of your own; waivers go in the waivers prop, sensitivity in the sensitive prop.');
         }

@@ -254,6 +254,9 @@ describe('pod metadata, pull secrets, container identity', () => {
     ['annotations', { 'seccomp.security.alpha.kubernetes.io/pod': 'unconfined' }, 'pod-security/seccomp-profile-restricted'],
     ['annotations', { 'io.kubernetes.cri-o.Devices': '/dev/fuse' }, 'workloads/no-runtime-annotations'],
     ['annotations', { 'run.oci.keep_original_groups': '1' }, 'workloads/no-runtime-annotations'],
+    ['annotations', { 'devices.crio.io': '/dev/fuse' }, 'workloads/no-runtime-annotations'],
+    ['annotations', { 'seccomp-profile.kubernetes.cri-o.io/POD': 'unconfined' }, 'workloads/no-runtime-annotations'],
+    ['annotations', { 'io.containers.trace-syscall': 'of:/tmp/x.json' }, 'workloads/no-runtime-annotations'],
   ])('refuses Bulwark\'s own %s key %j, citing the rule it serves', (what, entries, rule) => {
     const build = () => {
       const { chart, ns } = chartWithNamespace();
