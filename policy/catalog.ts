@@ -6,6 +6,7 @@ import { podSecurityLabels } from './rules/namespaces/pod-security-labels';
 import { dedicatedPoolToleration } from './rules/nodes/dedicated-pool-toleration';
 import { noControlPlaneNodes } from './rules/nodes/no-control-plane-nodes';
 import { noNodeName } from './rules/nodes/no-node-name';
+import { runtimeClassScheduling } from './rules/nodes/runtime-class-scheduling';
 import { noRuntimeAnnotations } from './rules/workloads/no-runtime-annotations';
 import { sensitiveOnDedicatedPool } from './rules/nodes/sensitive-on-dedicated-pool';
 import { noAllowAllIngress } from './rules/network/no-allow-all-ingress';
@@ -57,7 +58,7 @@ export const RECOMMENDED_RULES: readonly Rule[] = [
   noMetadataEgress, noAllowAllIngress, noExternalServices, noExternalIps, ingressTls, crossTeamTraffic,
   noWildcards, noEscalationVerbs, noExecAttach, secretsByName, noPrivilegedBindings, noSensitiveApis,
   noSystemRoleBindings, noAggregationToBuiltin, noCatchAllSubjects, noNamespaceNodeMutation, noAdmissionPolicyChanges, noSecretCreation,
-  noCrossNamespaceWorkloads, dedicatedPoolToleration, sensitiveOnDedicatedPool, noNodeName, noControlPlaneNodes, noRuntimeAnnotations,
+  noCrossNamespaceWorkloads, dedicatedPoolToleration, sensitiveOnDedicatedPool, noNodeName, noControlPlaneNodes, runtimeClassScheduling, noRuntimeAnnotations,
   noBuiltinRbacChanges, noTrafficRedirection, noLongLivedTokens, uncheckableNetworkPolicies, uncheckableContainers,
   noHostPathPersistentVolumes, staticPersistentVolumes,
 ];

@@ -21,8 +21,8 @@ const CEL_PLACES_ON_CONTROL_PLANE = [
   `(has(variables.podSpec.affinity) && has(${AFFINITY}) && ((has(${AFFINITY}.requiredDuringSchedulingIgnoredDuringExecution) && has(${AFFINITY}.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms) && ${AFFINITY}.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms.exists(term, ${termSelects('term')})) || (has(${AFFINITY}.preferredDuringSchedulingIgnoredDuringExecution) && ${AFFINITY}.preferredDuringSchedulingIgnoredDuringExecution.exists(p, has(p.preference) && ${termSelects('p.preference')}))))`,
 ].join(' || ');
 
-/** Every place a pod spec tolerates a control-plane taint or selects control-plane nodes. */
-function controlPlanePlacements(spec: any, at: string): Violation[] {
+/** Every place a pod spec (or a RuntimeClass's scheduling) tolerates a control-plane taint or selects control-plane nodes. */
+export function controlPlanePlacements(spec: any, at: string): Violation[] {
   const out: Violation[] = [];
   const tolerations: unknown[] = Array.isArray(spec.tolerations) ? spec.tolerations : [];
   tolerations.forEach((t: any, i) => {
