@@ -81,8 +81,10 @@ export function registerApp(app: BulwarkApp, options: { provider?: k8s.Provider;
   // Lists are registered as kubectl applies them: their items (flattenLists reads them as kubectl does).
   const checked = charts.flatMap((c) => flattenLists(c.objects.map((o) => o.json)).map((object) => ({ chart: c.chart.node.id, object })));
   const extra = (options.extra ?? []).flatMap((e) => flattenLists([e.object]).map((object) => ({ chart: e.chart, object })));
-  checkExtras(app, checked.map((e) => e.object), extra);
-  const entries = [...checked, ...extra];
+  // What is registered is the copy that was judged, not the object handed in (a getter or a
+  // proxy could read one way to the check and another to Pulumi).
+  const judgedExtra = checkExtras(app, checked.map((e) => e.object), extra);
+  const entries = [...checked, ...judgedExtra];
   for (const e of entries) assertDeployable(e.chart, e.object);
   const components = new Map<string, BulwarkChartComponent>();
   const component = (chart: string) => {
@@ -114,16 +116,17 @@ export function registerApp(app: BulwarkApp, options: { provider?: k8s.Provider;
  * JSON, except that a Secret's data and stringData values may be known only at deploy time (a
  * Pulumi Output), where no rule looks. Anything else known only at deploy time could not be judged.
  */
-function checkExtras(app: BulwarkApp, checked: readonly KubeObject[], extra: ReadonlyArray<{ chart: string; object: KubeObject }>): void {
+function checkExtras(app: BulwarkApp, checked: readonly KubeObject[], extra: ReadonlyArray<{ chart: string; object: KubeObject }>): Array<{ chart: string; object: KubeObject }> {
   const problems: string[] = [];
   const taken = new Set(checked.map(apiIdentity));
-  const judged = extra.map(({ chart, object }) => {
+  const copies = extra.map(({ chart, object }) => {
     const where = `registerApp extra object ${object?.kind} ${object?.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${object?.metadata?.name} (chart "${chart}")`;
-    const plain = judgeable(object, where, problems);
-    if (taken.has(apiIdentity(plain))) problems.push(`${where} has the API identity of an object already registered, which it would replace unchecked. Give it a name of its own.`);
-    taken.add(apiIdentity(plain));
-    return plain;
+    const copy = judgeable(object, where, problems);
+    if (taken.has(apiIdentity(copy.judged))) problems.push(`${where} has the API identity of an object already registered, which it would replace unchecked. Give it a name of its own.`);
+    taken.add(apiIdentity(copy.judged));
+    return { chart, ...copy };
   });
+  const judged = copies.map((c) => c.judged);
   if (judged.length > 0) {
     const findings = unwaived(evaluate(judged, {
       kubernetesVersion: app.defaultKubernetesVersion,
@@ -133,14 +136,17 @@ function checkExtras(app: BulwarkApp, checked: readonly KubeObject[], extra: Rea
     for (const f of findings) problems.push(`registerApp extra object ${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}: ${f.path} ${f.detail} (rule ${f.ruleId}). ${f.remediation}`);
   }
   if (problems.length > 0) throw new Error(`${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} with objects the Pulumi program adds outside the App:\n  ${problems.join('\n  ')}`);
+  return copies.map((c) => ({ chart: c.chart, object: c.registered }));
 }
 
 /**
- * The object as the engine can judge it: plain JSON, with each deploy-time value of a Secret's
- * data or stringData read as "". A deploy-time value (a Pulumi Output, a promise) anywhere else, or
- * a value that is not JSON (a class instance), is a problem.
+ * Two copies of the object, each value read once: `judged`, plain JSON for the engine, with each
+ * deploy-time value of a Secret's data or stringData read as ""; and `registered`, the same with
+ * those values kept, for Pulumi. A deploy-time value (a Pulumi Output, a promise) anywhere else,
+ * or a value that is not JSON (a class instance), is a problem.
  */
-function judgeable(object: KubeObject, where: string, problems: string[]): KubeObject {
+function judgeable(object: KubeObject, where: string, problems: string[]): { judged: KubeObject; registered: KubeObject } {
+  const deployTime = new Map<string, unknown>();
   const secretValue = (path: readonly string[]) => object?.apiVersion === 'v1' && object?.kind === 'Secret' && path.length === 2 && (path[0] === 'data' || path[0] === 'stringData');
   const visit = (v: unknown, path: string[]): unknown => {
     if (v === null || typeof v !== 'object') {
@@ -149,6 +155,7 @@ function judgeable(object: KubeObject, where: string, problems: string[]): KubeO
     }
     if (pulumi.Output.isInstance(v) || typeof (v as { then?: unknown }).then === 'function') {
       if (!secretValue(path)) problems.push(`${where}: ${path.join('.') || 'the object'} is known only at deploy time (a Pulumi Output or a promise), so no rule can judge it. Only a Secret's data and stringData values may be.`);
+      deployTime.set(path.join('\u0000'), v);
       return '';
     }
     if (Array.isArray(v)) return v.map((x, i) => visit(x, [...path, String(i)]));
@@ -159,7 +166,17 @@ function judgeable(object: KubeObject, where: string, problems: string[]): KubeO
     }
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, visit(x, [...path, k])]));
   };
-  return visit(object, []) as KubeObject;
+  const judged = visit(object, []) as KubeObject;
+  // The registered copy: the judged one, deploy-time values put back where they were (only a
+  // Secret's data and stringData can hold one once the check has passed).
+  const registered = JSON.parse(JSON.stringify(judged)) as KubeObject;
+  for (const [at, value] of deployTime) {
+    const path = at.split('\u0000');
+    let parent: any = registered;
+    for (const k of path.slice(0, -1)) parent = parent[k];
+    parent[path[path.length - 1]] = value;
+  }
+  return { judged, registered };
 }
 
 /** A name unique in the stack: chart, API group, kind, namespace and name. */

@@ -119,11 +119,24 @@ describe('red-team regressions on the Pulumi path', () => {
       expect(() => registerApp(app, { extra: [{ chart: 'x', object }] })).toThrow(/spec\.hostNetwork is known only at deploy time/);
     });
 
+    test('what is registered is the copy that was judged: a getter reads once', () => {
+      const { app } = compliantApp();
+      let reads = 0;
+      const data = {};
+      Object.defineProperty(data, 'mode', { enumerable: true, get: () => (reads++ === 0 ? 'judged' : 'something else') });
+      const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'flags', namespace: 'team-a' }, data };
+      const registered = registerApp(app, { extra: [{ chart: 'x', object: cm }] });
+      expect(registered.find((r: any) => r.object.kind === 'ConfigMap' && r.object.metadata.name === 'flags').object.data).toEqual({ mode: 'judged' });
+      expect(reads).toBe(1);
+    });
+
     test('a Secret whose value is known only at deploy time is registered', () => {
       const { app } = compliantApp();
       const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: 'team-a' }, type: 'Opaque', stringData: { token: pulumiSdk.secret('s3cret') } };
       const registered = registerApp(app, { extra: [{ chart: 'x', object: secret }] });
-      expect(registered.filter((r: any) => r.object.kind === 'Secret').map((r: any) => r.object.metadata.name)).toEqual(['creds']);
+      const secrets = registered.filter((r: any) => r.object.kind === 'Secret');
+      expect(secrets.map((r: any) => r.object.metadata.name)).toEqual(['creds']);
+      expect(pulumiSdk.Output.isInstance(secrets[0].object.stringData.token)).toBe(true);
     });
   });
 });
