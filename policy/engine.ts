@@ -195,11 +195,17 @@ export function apiServerView(object: KubeObject): KubeObject {
   return object && typeof object === 'object' && holdsNull(object) ? (zeroNulls(object) as KubeObject) : object;
 }
 
+/** Whether a null sits anywhere in `v`: one walk that allocates nothing (every object is walked). */
 function holdsNull(v: unknown): boolean {
   if (v === null) return true;
   if (typeof v !== 'object') return false;
-  if (Array.isArray(v)) return v.some(holdsNull);
-  for (const k of Object.keys(v as object)) if (holdsNull((v as Record<string, unknown>)[k])) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (holdsNull(v[i])) return true;
+    return false;
+  }
+  for (const k in v as object) {
+    if (Object.prototype.hasOwnProperty.call(v, k) && holdsNull((v as Record<string, unknown>)[k])) return true;
+  }
   return false;
 }
 
