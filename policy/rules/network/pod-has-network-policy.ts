@@ -23,7 +23,9 @@ export const podHasNetworkPolicy: Rule = {
       const labels = site.metadata.labels ?? {};
       const covered = new Set<string>();
       for (const np of selectorsByNamespace(context, CHECKED_NETWORK_POLICY.apiVersion, CHECKED_NETWORK_POLICY.kind, (o) => o.spec?.podSelector).get(ns)?.selecting(labels) ?? []) {
-        const types: string[] = Array.isArray(np.spec?.policyTypes) ? np.spec.policyTypes : (np.spec?.egress ? ['Ingress', 'Egress'] : ['Ingress']);
+        // The API server's defaulting: Ingress always; Egress only when egress has a rule (an empty
+        // list is no egress isolation at all).
+        const types: string[] = Array.isArray(np.spec?.policyTypes) ? np.spec.policyTypes : (Array.isArray(np.spec?.egress) && np.spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress']);
         types.forEach((t) => covered.add(t));
       }
       const missing = ['Ingress', 'Egress'].filter((t) => !covered.has(t));

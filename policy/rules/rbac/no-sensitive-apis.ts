@@ -8,6 +8,7 @@ const SENSITIVE: Array<[string, string, string[], string]> = [
   ['admissionregistration.k8s.io', 'validatingwebhookconfigurations', ['create', 'update', 'patch', 'delete', 'deletecollection'], 'can switch off admission checks'],
   ['certificates.k8s.io', 'certificatesigningrequests/approval', ['update', 'patch'], 'can approve certificates, e.g. for system:masters'],
   ['certificates.k8s.io', 'signers', ['approve'], 'can approve certificates for a signer'],
+  ['certificates.k8s.io', 'certificatesigningrequests/nodeclient', ['create'], 'has the CSR approver sign it a client certificate as any system:node:<name>, which reads every secret of that node\'s pods'],
   ['', 'serviceaccounts/token', ['create'], 'can mint tokens for any service account in scope'],
   ['', 'persistentvolumes', ['create'], 'can mount any host path through a PersistentVolume'],
   ['apiextensions.k8s.io', 'customresourcedefinitions', WRITES, 'can point a conversion webhook of its choosing at every object of a custom resource (reading and rewriting them), or delete a CRD and every object of it'],
@@ -23,7 +24,7 @@ export const noSensitiveApis: Rule = {
     + 'CustomResourceDefinitions and APIServices are the same path one step removed: a CRD\'s conversion webhook, like an admission webhook, '
     + 'receives and rewrites every object of that resource, and an APIService hands every request of its API group to the service it names.',
   remediation: 'Remove the grant; leave these APIs to the platform team\'s break-glass roles.',
-  manifestRemediation: 'Remove the rules[] entry granting webhook configurations, certificatesigningrequests approval, serviceaccounts/token, persistentvolumes, or writes to customresourcedefinitions and apiservices.',
+  manifestRemediation: 'Remove the rules[] entry granting webhook configurations, certificatesigningrequests approval or nodeclient, serviceaccounts/token, persistentvolumes, or writes to customresourcedefinitions and apiservices.',
   references: [
     { source: 'CIS', id: '5.1.9, 5.1.11, 5.1.12, 5.1.13' },
     { source: 'Checkov', id: 'CKV_K8S_155, CKV_K8S_156' },
