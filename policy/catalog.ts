@@ -11,6 +11,7 @@ import { noRuntimeAnnotations } from './rules/workloads/no-runtime-annotations';
 import { sensitiveOnDedicatedPool } from './rules/nodes/sensitive-on-dedicated-pool';
 import { noAllowAllIngress } from './rules/network/no-allow-all-ingress';
 import { noExternalIps } from './rules/network/no-external-ips';
+import { noManualEndpoints } from './rules/network/no-manual-endpoints';
 import { crossTeamTraffic } from './rules/network/cross-team-traffic';
 import { ingressTls } from './rules/network/ingress-tls';
 import { noExternalServices } from './rules/network/no-external-services';
@@ -55,7 +56,7 @@ import { Rule, RuleMeta } from './types';
 export const RECOMMENDED_RULES: readonly Rule[] = [
   digestPinned, trustedRegistry, readOnlyRootFilesystem, resources, probes, secretsAsFiles, serviceAccountToken,
   dedicatedServiceAccount, highUidGid, disruptionBudget, autoscalerOwnsReplicas, spread, noDefaultNamespace, podSecurityLabels, noPodSecurityDowngrade, podHasNetworkPolicy,
-  noMetadataEgress, noAllowAllIngress, noExternalServices, noExternalIps, ingressTls, crossTeamTraffic,
+  noMetadataEgress, noAllowAllIngress, noExternalServices, noExternalIps, noManualEndpoints, ingressTls, crossTeamTraffic,
   noWildcards, noEscalationVerbs, noExecAttach, secretsByName, noPrivilegedBindings, noSensitiveApis,
   noSystemRoleBindings, noAggregationToBuiltin, noCatchAllSubjects, noNamespaceNodeMutation, noAdmissionPolicyChanges, noSecretCreation,
   noCrossNamespaceWorkloads, dedicatedPoolToleration, sensitiveOnDedicatedPool, noNodeName, noControlPlaneNodes, runtimeClassScheduling, noRuntimeAnnotations,
