@@ -24,6 +24,10 @@ const METADATA_V4: readonly string[] = [
   '100.100.100.200/32',
   // Oracle Cloud@Customer (and Oracle Cloud Infrastructure Classic).
   '192.0.0.192/32',
+  // Azure WireServer (node bootstrap and extension settings; the 2024 "WireServing" AKS attack).
+  '168.63.129.16/32',
+  // Tencent Cloud.
+  '169.254.0.23/32',
 ];
 
 /** Native IPv6 metadata addresses. */

@@ -312,7 +312,8 @@ describe('6. the metadata endpoint in every spelling', () => {
     expect(metadataInside('::/0')).toEqual(['fd00:ec2::254/128', 'fd20:ce::254/128', 'fe80::a9fe:a9fe/128']);
     expect(open('::/0', ['fd00:ec2::254/128'])).toBe(true);
     // An except may use another spelling of the same address.
-    expect(open('::ffff:0:0/96', ['::ffff:a9fe:a9fe/128', '::ffff:6464:64c8/128', '::ffff:c000:c0/128'])).toBe(false);
+    expect(open('::ffff:0:0/96', ['::ffff:a9fe:a9fe/128', '::ffff:6464:64c8/128', '::ffff:c000:c0/128', '::ffff:a83f:8110/128', '::ffff:a9fe:17/128'])).toBe(false);
+    expect(open('::ffff:0:0/96', ['::ffff:a9fe:a9fe/128', '::ffff:6464:64c8/128', '::ffff:c000:c0/128'])).toBe(true);
   });
 
   test('every except Bulwark writes is one the API server accepts: same notation, strictly inside the cidr', () => {
@@ -341,10 +342,10 @@ describe('6. the metadata endpoint in every spelling', () => {
     w.allowEgress('::/0', Port.tcp(443));
     const to = (w.networkPolicy.toJson() as any).spec.egress[0].to;
     expect(to).toEqual(expect.arrayContaining([
-      { ipBlock: { cidr: '::ffff:0:0/96', except: ['::ffff:169.254.169.254/128', '::ffff:100.100.100.200/128', '::ffff:192.0.0.192/128'] } },
+      { ipBlock: { cidr: '::ffff:0:0/96', except: ['::ffff:169.254.169.254/128', '::ffff:100.100.100.200/128', '::ffff:192.0.0.192/128', '::ffff:168.63.129.16/128', '::ffff:169.254.0.23/128'] } },
       { ipBlock: { cidr: '::/0', except: ['fd00:ec2::254/128', 'fd20:ce::254/128', 'fe80::a9fe:a9fe/128'] } },
     ]));
-    for (const endpoint of ['::ffff:169.254.169.254/128', '::ffff:a9fe:a9fe/128', 'fd20:ce::254/128', '100.100.100.200/32']) {
+    for (const endpoint of ['::ffff:169.254.169.254/128', '::ffff:a9fe:a9fe/128', 'fd20:ce::254/128', '100.100.100.200/32', '168.63.129.16/32', '169.254.0.23/32']) {
       expect(() => w.allowEgress(endpoint, Port.tcp(80))).toThrow(/is the cloud metadata endpoint/);
     }
   });

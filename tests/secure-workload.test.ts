@@ -129,7 +129,7 @@ describe('network', () => {
     workload.allowEgress('203.0.113.0/24', Port.tcp(443));
     const np = byKind(synth(chart), 'NetworkPolicy', 'api');
     expect(np.spec.egress[0].to).toEqual(expect.arrayContaining([
-      { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32', '100.100.100.200/32', '192.0.0.192/32'] } },
+      { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32', '100.100.100.200/32', '192.0.0.192/32', '168.63.129.16/32', '169.254.0.23/32'] } },
       { ipBlock: { cidr: '::/0', except: ['fd00:ec2::254/128', 'fd20:ce::254/128', 'fe80::a9fe:a9fe/128'] } },
       { ipBlock: { cidr: '203.0.113.0/24' } },
     ]));

@@ -11,7 +11,7 @@ export const noMetadataEgress: Rule = {
   waivable: false,
   rationale: 'The instance metadata service (169.254.169.254, and its other addresses: IPv6, IPv4-mapped IPv6, other clouds) hands out the node\'s cloud credentials; a pod that reaches it can act as the node in the cloud account.',
   remediation: `Give every egress rule a destination, write every ipBlock.cidr as an IPv4 or IPv6 CIDR (address/prefix), and add to ipBlock.except every metadata range its cidr contains, in the cidr's own notation (${METADATA_RANGES.join(', ')}).`,
-  manifestRemediation: 'Give every spec.egress[] rule a to: list, write every ipBlock.cidr as address/prefix, and add to ipBlock.except every metadata range its cidr contains, in the cidr\'s own notation (e.g. cidr: 0.0.0.0/0 with except: [169.254.169.254/32, 100.100.100.200/32, 192.0.0.192/32]).',
+  manifestRemediation: 'Give every spec.egress[] rule a to: list, write every ipBlock.cidr as address/prefix, and add to ipBlock.except every metadata range its cidr contains, in the cidr\'s own notation (e.g. cidr: 0.0.0.0/0 with except: [169.254.169.254/32, 100.100.100.200/32, 192.0.0.192/32, 168.63.129.16/32, 169.254.0.23/32]).',
   references: [
     { source: 'NSA/CISA', id: 'Kubernetes Hardening Guide: network separation' },
     { source: 'CIS', id: '5.3.2' },
