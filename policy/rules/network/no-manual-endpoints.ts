@@ -22,8 +22,11 @@ export const noManualEndpoints: Rule = {
     const api = String(object.apiVersion ?? '');
     // The controllers' own objects (as `bulwark scan` or a dump reads them): a Service with a
     // selector among the objects owns its endpoints, and its controller rewrites any others.
-    const selecting = (ns: string, name: unknown) => context.ofKind('Service').some((s) => s.apiVersion === 'v1' && (s.metadata?.namespace ?? 'default') === ns
-      && s.metadata?.name === name && s.spec?.selector && typeof s.spec.selector === 'object' && Object.keys(s.spec.selector).length > 0);
+    // Indexed once per evaluation: a dump holds an Endpoints and an EndpointSlice per Service.
+    const withSelector = context.memo('network/services-with-selector', () => new Set(context.ofKind('Service')
+      .filter((s) => s.apiVersion === 'v1' && s.spec?.selector && typeof s.spec.selector === 'object' && Object.keys(s.spec.selector).length > 0)
+      .map((s) => `${s.metadata?.namespace ?? 'default'}/${s.metadata?.name}`)));
+    const selecting = (ns: string, name: unknown) => typeof name === 'string' && withSelector.has(`${ns}/${name}`);
     const ns = object.metadata?.namespace ?? 'default';
     if (object.kind === 'Endpoints' && api === 'v1' && selecting(ns, object.metadata?.name)) return [];
     if (object.kind === 'EndpointSlice' && object.metadata?.labels?.['endpointslice.kubernetes.io/managed-by'] === 'endpointslice-controller.k8s.io'
