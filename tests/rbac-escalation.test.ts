@@ -188,7 +188,7 @@ describe('namespace and node mutation', () => {
   });
 
   test.each([
-    ['verbs "*" on nodes', [''], ['nodes'], ['*'], ['rbac/no-namespace-node-mutation', 'rbac/no-wildcards']],
+    ['verbs "*" on nodes', [''], ['nodes'], ['*'], ['rbac/no-namespace-node-mutation', 'rbac/no-sensitive-apis', 'rbac/no-wildcards']],
     ['resources "*" with patch (which also reaches nodes/proxy and pods/status)', [''], ['*'], ['patch'], ['rbac/no-exec-attach', 'rbac/no-namespace-node-mutation', 'rbac/no-traffic-redirection', 'rbac/no-wildcards']],
     ['"*/status" with patch (which also reaches pods/status)', [''], ['*/status'], ['patch'], ['rbac/no-namespace-node-mutation', 'rbac/no-traffic-redirection', 'rbac/no-wildcards']],
     ['apiGroups "*" with update on namespaces', ['*'], ['namespaces'], ['update'], ['rbac/no-namespace-node-mutation', 'rbac/no-wildcards']],
