@@ -12,10 +12,12 @@ import { evaluate, flattenLists, unwaived } from '../policy/engine';
 
 /**
  * Deploy order, as explicit dependsOn tiers: definitions (CRDs) before anything of their kinds;
- * namespaces before what lives in them; guardrails, RBAC, service accounts, network policies and
- * quotas before the workloads they govern; workloads and everything else last.
+ * namespaces before what lives in them; the parameters admission policies read (the guardrails'
+ * clock) before the bindings that need them, which deny every request they match while their
+ * params are missing; guardrails, RBAC, service accounts, network policies and quotas before the
+ * workloads they govern; workloads and everything else last.
  */
-export const TIERS = ['definitions', 'namespaces', 'guardrails', 'workloads'] as const;
+export const TIERS = ['definitions', 'namespaces', 'parameters', 'guardrails', 'workloads'] as const;
 export type Tier = typeof TIERS[number];
 
 const GUARDRAIL_KINDS = new Set([
@@ -23,9 +25,29 @@ const GUARDRAIL_KINDS = new Set([
   'ServiceAccount', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PriorityClass',
 ]);
 
-export function tierOf(o: KubeObject): Tier {
+/** Kind, namespace and name: how a binding's paramRef names its params object. */
+const paramKey = (apiVersion: unknown, kind: unknown, namespace: unknown, name: unknown) => JSON.stringify([apiVersion, kind, namespace ?? '', name]);
+
+/**
+ * The objects some ValidatingAdmissionPolicyBinding names in spec.paramRef (by name), of its
+ * policy's paramKind: each must exist before the binding is enforced.
+ */
+export function admissionParameters(objects: readonly KubeObject[]): ReadonlySet<string> {
+  const isAdmission = (o: KubeObject, kind: string) => o?.kind === kind && o.apiVersion === 'admissionregistration.k8s.io/v1';
+  const paramKinds = new Map(objects.filter((o) => isAdmission(o, 'ValidatingAdmissionPolicy')).map((p) => [p.metadata?.name, p.spec?.paramKind]));
+  const keys = new Set<string>();
+  for (const b of objects.filter((o) => isAdmission(o, 'ValidatingAdmissionPolicyBinding'))) {
+    const ref = b.spec?.paramRef;
+    const kind = paramKinds.get(b.spec?.policyName);
+    if (ref?.name && kind?.kind) keys.add(paramKey(kind.apiVersion, kind.kind, ref.namespace, ref.name));
+  }
+  return keys;
+}
+
+export function tierOf(o: KubeObject, parameters: ReadonlySet<string> = new Set()): Tier {
   if (o.kind === 'CustomResourceDefinition') return 'definitions';
   if (o.kind === 'Namespace') return 'namespaces';
+  if (parameters.has(paramKey(o.apiVersion, o.kind, o.metadata?.namespace, o.metadata?.name))) return 'parameters';
   return GUARDRAIL_KINDS.has(o.kind) ? 'guardrails' : 'workloads';
 }
 
@@ -94,8 +116,9 @@ export function registerApp(app: BulwarkApp, options: { provider?: k8s.Provider;
   };
   const registered: RegisteredObject[] = [];
   let before: pulumi.Resource[] = [];
+  const parameters = admissionParameters(entries.map((e) => e.object));
   for (const tier of TIERS) {
-    const inTier = entries.filter((e) => tierOf(e.object) === tier);
+    const inTier = entries.filter((e) => tierOf(e.object, parameters) === tier);
     const created = inTier.map(({ chart, object }) => {
       const cls = resourceClassFor(object.apiVersion, object.kind);
       const name = resourceName(chart, object);

@@ -31,10 +31,14 @@ test('every object of the cdk8s output is one typed resource with its own URN, a
   expect(new Set(captured.filter((r) => r.type === 'bulwark:index:Chart').map((r) => r.name))).toEqual(new Set(['platform', 'shop', 'payments', 'storefront']));
 });
 
-test('namespaces come before guardrails and RBAC, and those before workloads', () => {
+test('namespaces come before the guardrails\' parameters, those before guardrails and RBAC, and those before workloads', () => {
   const tierOf = (r: CapturedResource) => r.tier;
   const byUrn = new Map(captured.map((r) => [r.urn, r]));
-  const order = ['definitions', 'namespaces', 'guardrails', 'workloads'];
+  const order = ['definitions', 'namespaces', 'parameters', 'guardrails', 'workloads'];
+  // The clock every waivable guardrail's binding reads (paramRef) is in place before any binding.
+  const clock = captured.find((r) => r.inputs?.kind === 'ConfigMap' && r.inputs.metadata?.name === 'bulwark-guardrail-clock')!;
+  expect(clock.tier).toBe('parameters');
+  for (const b of captured.filter((r) => r.inputs?.kind === 'ValidatingAdmissionPolicyBinding')) expect(b.tier).toBe('guardrails');
   const workloads = captured.filter((r) => ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob'].includes(r.inputs?.kind));
   expect(workloads.length).toBeGreaterThan(0);
   for (const r of captured.filter((x) => x.tier !== undefined)) {
@@ -48,8 +52,11 @@ test('namespaces come before guardrails and RBAC, and those before workloads', (
     const deps = w.dependencies.map((u) => byUrn.get(u)!.inputs.kind);
     expect(deps).toEqual(expect.arrayContaining(['NetworkPolicy', 'ServiceAccount']));
   }
+  // A RoleBinding waits for the namespaces: through the parameters tier, which waits for them.
   const rbac = captured.find((r) => r.inputs?.kind === 'RoleBinding')!;
-  expect(rbac.dependencies.map((u) => byUrn.get(u)!.inputs.kind)).toContain('Namespace');
+  const upstream = (r: CapturedResource): string[] => r.dependencies.flatMap((u) => [byUrn.get(u)!.inputs.kind, ...upstream(byUrn.get(u)!)]);
+  expect(rbac.dependencies.map((u) => byUrn.get(u)!.inputs.kind)).toEqual(expect.arrayContaining(['ConfigMap']));
+  expect(upstream(rbac)).toContain('Namespace');
 });
 
 test('a value given as a Pulumi secret stays secret and never reaches the cdk8s output', async () => {

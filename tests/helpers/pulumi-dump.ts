@@ -5,6 +5,7 @@
  * the program's dependsOn order, for the real-cluster suite to apply.
  */
 import * as fs from 'fs';
+import { TIERS } from '../../stacks/pulumi-deploy';
 import { captureProgram } from './pulumi-capture';
 
 export const TEST_REGISTRY_CREDENTIALS = '{"auths":{"registry.example.com":{"auth":"ZTJlOmUyZQ=="}}}';
@@ -12,7 +13,7 @@ export const TEST_REGISTRY_CREDENTIALS = '{"auths":{"registry.example.com":{"aut
 async function main(out: string, cluster?: string): Promise<void> {
   const config: Record<string, string> = { 'bulwark:registryCredentials': TEST_REGISTRY_CREDENTIALS, ...(cluster ? { 'bulwark:cluster': cluster } : {}) };
   const captured = await captureProgram(config, ['bulwark:registryCredentials']);
-  const order = ['definitions', 'namespaces', 'guardrails', 'workloads'];
+  const order: readonly string[] = TIERS;
   const resources = captured.filter((r) => r.type.startsWith('kubernetes:'))
     .sort((a, b) => order.indexOf(a.tier!) - order.indexOf(b.tier!))
     .map((r) => ({ urn: r.urn, tier: r.tier, dependencies: r.dependencies, inputs: r.inputs }));
