@@ -111,13 +111,6 @@ export const pathOf = (o: KubeObject, withName = true) => globalClient().pathOf(
 export const apply = (o: KubeObject, dryRun = false) => globalClient().apply(o, dryRun);
 export const dryRunCreate = (o: KubeObject) => globalClient().dryRunCreate(o);
 
-/** What a stored object says, without what the server adds on its own. */
-export function comparable(o: any): any {
-  const { metadata, status: _status, ...rest } = o;
-  const { managedFields: _m, resourceVersion: _r, uid: _u, creationTimestamp: _c, generation: _g, ...meta } = metadata ?? {};
-  return { ...rest, metadata: meta };
-}
-
 /** A Pod with the template's metadata and spec, as a controller would create it. */
 export function podFromTemplate(o: KubeObject): KubeObject | undefined {
   const site = o.kind === 'Pod' ? undefined : podSpecOf(o);
